@@ -1,0 +1,48 @@
+import { exactCommand, EXACT_HELP } from './commands/exact.js';
+import { TRAIN_HELP, trainCommand } from './commands/train.js';
+import { UsageError } from './options.js';
+
+const COMMANDS: Record<string, { run: (argv: readonly string[]) => Promise<void>; summary: string; help: string }> = {
+  train: { run: trainCommand, summary: 'train a GFlowNet and evaluate it exactly', help: TRAIN_HELP },
+  exact: { run: exactCommand, summary: 'write the exact target distribution of an environment', help: EXACT_HELP },
+};
+
+/** Registers a command (used by command modules added later, e.g. bench and compare). */
+export function registerCommand(name: string, run: (argv: readonly string[]) => Promise<void>, summary: string, help: string): void {
+  COMMANDS[name] = { run, summary, help };
+}
+
+function topHelp(): string {
+  const rows = Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(10)}${c.summary}`);
+  return ['Usage: gfn <command> [options]', '', 'Commands:', ...rows, '', 'Run "gfn <command> --help" for the options of a command.'].join('\n');
+}
+
+/**
+ * Runs the `gfn` command line. Returns the exit code: 0 on success, 2 for usage errors (one line on
+ * stderr, no stack trace), 1 for failures during a run.
+ */
+export async function runCli(argv: readonly string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+    process.stdout.write(`${topHelp()}\n`);
+    return name === undefined ? 2 : 0;
+  }
+  const command = COMMANDS[name];
+  if (!command) {
+    process.stderr.write(`gfn: unknown command "${name}" (commands: ${Object.keys(COMMANDS).join(', ')})\n`);
+    return 2;
+  }
+  try {
+    await command.run(rest);
+    return 0;
+  } catch (err) {
+    if (err instanceof UsageError) {
+      process.stderr.write(`gfn ${name}: ${err.message.replace(/^gfn \w+: /, '')}\n`);
+      return 2;
+    }
+    const e = err as Error;
+    process.stderr.write(`gfn ${name}: ${e.message ?? String(err)}\n`);
+    if (process.env.GFN_DEBUG) process.stderr.write(`${e.stack ?? ''}\n`);
+    return 1;
+  }
+}

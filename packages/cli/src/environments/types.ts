@@ -1,0 +1,19 @@
+import type { Environment } from '@gflownet/core';
+import type { OptionSpecs, ParsedOptions } from '../options.js';
+
+/** A built environment with the settings that define it (recorded in results files). */
+export interface BuiltEnvironment {
+  readonly env: Environment<unknown>;
+  /** Every setting that defines the environment, `env` (its name) first. */
+  readonly settings: Record<string, string | number>;
+}
+
+/** How the CLI offers one environment: its options and how to build it from them. */
+export interface EnvironmentEntry {
+  readonly name: string;
+  /** Options specific to this environment (merged into train/exact/compare). */
+  readonly options: OptionSpecs;
+  build(options: ParsedOptions): BuiltEnvironment | Promise<BuiltEnvironment>;
+  /** Optional: print a picture of a final distribution (e.g. a heat map). */
+  picture?(built: BuiltEnvironment, distribution: Float64Array, target: Float64Array): string | undefined;
+}

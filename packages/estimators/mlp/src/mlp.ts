@@ -1,0 +1,123 @@
+import type { BackwardPolicyKind, ParameterGroup, Policy, PolicyHeads, PolicyOutputs } from '@gflownet/core';
+import { PolicyTypeId, Random } from '@gflownet/core';
+import * as tf from '@tensorflow/tfjs-core';
+import { dense } from './dense.js';
+
+/** Options of {@link mlpPolicy}. */
+export interface MlpPolicyOptions {
+  /** Input width (the environment's `featureSize`). */
+  readonly featureSize: number;
+  /** Forward actions including stop. */
+  readonly numActions: number;
+  /** Backward actions. */
+  readonly numBackwardActions: number;
+  /** Hidden layer widths (default: `[256, 256]`, as in the paper). */
+  readonly hidden?: readonly number[];
+  /** `learned`: a separate MLP for P_B; `uniform`: P_B uniform over valid parents (default: `learned`). */
+  readonly backward?: BackwardPolicyKind;
+  /** Add a separate MLP for the log state flow log F(s) (DB, SubTB) (default: `false`). */
+  readonly flow?: boolean;
+  /** Seed of the weight initialisation (default: `0`). */
+  readonly seed?: number;
+}
+
+interface Layer {
+  readonly w: tf.Variable<tf.Rank.R2>;
+  readonly b: tf.Variable<tf.Rank.R1>;
+}
+
+/** One MLP: hidden ReLU layers, then a linear output layer. */
+class Mlp {
+  readonly layers: Layer[];
+  constructor(sizes: readonly number[], random: Random) {
+    this.layers = [];
+    for (let l = 0; l + 1 < sizes.length; l++) {
+      const fanIn = sizes[l] as number;
+      const fanOut = sizes[l + 1] as number;
+      // PyTorch's default Linear initialisation, U(−1/√fan_in, 1/√fan_in), drawn from our seeded generator.
+      const bound = 1 / Math.sqrt(fanIn);
+      const w = new Float32Array(fanIn * fanOut);
+      for (let i = 0; i < w.length; i++) w[i] = (2 * random.next() - 1) * bound;
+      const b = new Float32Array(fanOut);
+      for (let i = 0; i < b.length; i++) b[i] = (2 * random.next() - 1) * bound;
+      this.layers.push({ w: tf.variable(tf.tensor2d(w, [fanIn, fanOut])), b: tf.variable(tf.tensor1d(b)) });
+    }
+  }
+  /** Differentiable output. */
+  apply(x: tf.Tensor2D): tf.Tensor2D {
+    let h = x;
+    this.layers.forEach((layer, i) => {
+      h = dense(h, layer.w, layer.b, i + 1 < this.layers.length ? 'relu' : 'linear');
+    });
+    return h;
+  }
+  /** Inference output through fused ops (no custom gradient bookkeeping). */
+  infer(x: tf.Tensor2D): tf.Tensor2D {
+    let h = x;
+    this.layers.forEach((layer, i) => {
+      h = tf.fused.matMul({ a: h, b: layer.w, bias: layer.b, ...(i + 1 < this.layers.length ? { activation: 'relu' as const } : {}) }) as tf.Tensor2D;
+    });
+    return h;
+  }
+  variables(): tf.Variable[] {
+    return this.layers.flatMap((l) => [l.w, l.b]);
+  }
+}
+
+/** A {@link Policy} made of MLPs, with its options. */
+export interface MlpPolicy extends Policy {
+  readonly hidden: readonly number[];
+}
+
+function checkSize(name: string, v: number): void {
+  if (!Number.isInteger(v) || v < 1) throw new RangeError(`mlpPolicy: ${name} must be a positive integer, got ${v}`);
+}
+
+/**
+ * A GFlowNet policy of separate MLPs (as in the paper): P_F always; P_B when `backward` is
+ * `learned`; log F(s) when `flow` is set. Weights are initialised from `seed`, so equal seeds give
+ * equal policies on every backend.
+ *
+ * @example
+ * const policy = mlpPolicy({ featureSize: env.featureSize, numActions: env.numActions, numBackwardActions: env.numBackwardActions });
+ */
+export function mlpPolicy(options: MlpPolicyOptions): MlpPolicy {
+  const hidden = options.hidden ?? [256, 256];
+  checkSize('featureSize', options.featureSize);
+  checkSize('numActions', options.numActions);
+  checkSize('numBackwardActions', options.numBackwardActions);
+  hidden.forEach((h, i) => checkSize(`hidden[${i}]`, h));
+  const backward = options.backward ?? 'learned';
+  if (backward !== 'learned' && backward !== 'uniform') throw new RangeError(`mlpPolicy: backward must be "learned" or "uniform", got ${String(backward)}`);
+  const random = new Random(options.seed ?? 0);
+  const F = options.featureSize;
+  const forward = new Mlp([F, ...hidden, options.numActions], random);
+  const backwardNet = backward === 'learned' ? new Mlp([F, ...hidden, options.numBackwardActions], random) : undefined;
+  const flowNet = options.flow ? new Mlp([F, ...hidden, 1], random) : undefined;
+
+  return {
+    [PolicyTypeId]: PolicyTypeId,
+    featureSize: F,
+    numActions: options.numActions,
+    numBackwardActions: options.numBackwardActions,
+    backward,
+    hasFlow: flowNet !== undefined,
+    hidden: [...hidden],
+    apply(features: tf.Tensor2D, heads: PolicyHeads = {}): PolicyOutputs {
+      const forwardLogits = forward.apply(features);
+      const out: { forwardLogits: tf.Tensor2D; backwardLogits?: tf.Tensor2D; logFlow?: tf.Tensor1D } = { forwardLogits };
+      if (heads.backward && backwardNet) out.backwardLogits = backwardNet.apply(features);
+      if (heads.flow && flowNet) out.logFlow = tf.reshape(flowNet.apply(features), [features.shape[0]]) as tf.Tensor1D;
+      return out;
+    },
+    forwardLogits(features: Float32Array, n: number): Float32Array {
+      return tf.tidy(() => forward.infer(tf.tensor2d(features, [n, F])).dataSync() as Float32Array);
+    },
+    parameters(): Record<ParameterGroup, tf.Variable[]> {
+      return { forward: forward.variables(), backward: backwardNet?.variables() ?? [], flow: flowNet?.variables() ?? [] };
+    },
+    dispose() {
+      for (const v of [...forward.variables(), ...(backwardNet?.variables() ?? []), ...(flowNet?.variables() ?? [])]) v.dispose();
+    },
+  };
+}

@@ -1,0 +1,3 @@
+export type { BehaviourTransform, ForwardRolloutOptions } from './forward.js';
+export { sampleForward } from './forward.js';
+export { onPolicySampler } from './on-policy.js';
