@@ -30,6 +30,8 @@ export interface ResultsFile {
     readonly trueLogZ: number | null;
     readonly logZError: number | null;
     readonly finalLoss: number;
+    /** Environment-specific metrics (e.g. `edgeRmse`). */
+    readonly [extra: string]: number | null;
   };
   readonly history: TrainResult['history'];
   readonly throughput: TrainResult['throughput'];
@@ -74,6 +76,7 @@ export async function runTraining(options: ParsedOptions, log: (s: string) => vo
     });
     bar.done();
     const exact = result.exact;
+    const extraMetrics = (await environmentEntry(options).metrics?.(built, { policy, exact })) ?? {};
     const results: ResultsFile = {
       config: {
         ...built.settings,
@@ -98,6 +101,7 @@ export async function runTraining(options: ParsedOptions, log: (s: string) => vo
         trueLogZ: result.trueLogZ,
         logZError: result.logZ !== null && result.trueLogZ !== null ? Math.abs(result.logZ - result.trueLogZ) : null,
         finalLoss: result.finalLoss,
+        ...extraMetrics,
       },
       history: result.history,
       throughput: result.throughput,

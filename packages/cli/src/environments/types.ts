@@ -1,4 +1,4 @@
-import type { Environment } from '@gflownet/core';
+import type { Environment, ExactEvaluation, Policy } from '@gflownet/core';
 import type { OptionSpecs, ParsedOptions } from '../options.js';
 
 /** A built environment with the settings that define it (recorded in results files). */
@@ -14,6 +14,12 @@ export interface EnvironmentEntry {
   /** Options specific to this environment (merged into train/exact/compare). */
   readonly options: OptionSpecs;
   build(options: ParsedOptions): BuiltEnvironment | Promise<BuiltEnvironment>;
+  /**
+   * Optional: environment-specific final metrics merged into the results file's `metrics`
+   * (e.g. `edgeRmse` for DAGs, top-k reward and modes for molecules). `exact` is null where the
+   * environment cannot be enumerated.
+   */
+  metrics?(built: BuiltEnvironment, context: { readonly policy: Policy; readonly exact: ExactEvaluation | null }): Record<string, number> | Promise<Record<string, number>>;
   /** Optional: print a picture of a final distribution (e.g. a heat map). */
   picture?(built: BuiltEnvironment, distribution: Float64Array, target: Float64Array): string | undefined;
 }
