@@ -9,6 +9,8 @@ export type BackendName = (typeof BACKENDS)[number];
 
 /** Selects the backend for the rest of the process and returns its tfjs name. */
 export async function selectBackend(name: BackendName): Promise<string> {
+  // Production mode silences tfjs' console banners (e.g. the cpu backend's tfjs-node advert).
+  tf.env().set('PROD', true);
   await useBackend(name === 'cpu' ? cpu() : wasm());
   return tf.getBackend();
 }

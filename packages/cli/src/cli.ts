@@ -1,3 +1,4 @@
+import { BENCH_HELP, benchCommand } from './commands/bench.js';
 import { exactCommand, EXACT_HELP } from './commands/exact.js';
 import { TRAIN_HELP, trainCommand } from './commands/train.js';
 import { UsageError } from './options.js';
@@ -5,6 +6,7 @@ import { UsageError } from './options.js';
 const COMMANDS: Record<string, { run: (argv: readonly string[]) => Promise<void>; summary: string; help: string }> = {
   train: { run: trainCommand, summary: 'train a GFlowNet and evaluate it exactly', help: TRAIN_HELP },
   exact: { run: exactCommand, summary: 'write the exact target distribution of an environment', help: EXACT_HELP },
+  bench: { run: benchCommand, summary: 'measure training speed per backend', help: BENCH_HELP },
 };
 
 /** Registers a command (used by command modules added later, e.g. bench and compare). */

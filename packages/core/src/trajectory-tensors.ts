@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { maskBias } from './log-softmax.js';
 import type { Policy } from './policy.js';
 import type { TrajectoryBatch } from './trajectories.js';
+import { expandRows, uniqueRows } from './unique-rows.js';
 
 /**
  * Tensors an objective needs, recomputed from a {@link TrajectoryBatch} under the *current* policy.
@@ -50,9 +51,18 @@ export function trajectoryTensors(
   }
   if (options.flow && !policy.hasFlow) throw new Error('this objective needs a policy with a state-flow head (flow: true)');
   const learnedPB = policy.backward === 'learned';
-  const features = tf.tensor2d(batch.features, [N, batch.featureSize]);
-  const out = policy.apply(features, { backward: learnedPB, flow: options.flow === true });
+  // One policy pass over the distinct visited states, expanded back to rows (s0 alone is in every trajectory).
+  const unique = uniqueRows(batch.features, N, batch.featureSize);
+  const dedupe = unique.numUnique < N;
+  const features = dedupe ? tf.tensor2d(unique.rows, [unique.numUnique, batch.featureSize]) : tf.tensor2d(batch.features, [N, batch.featureSize]);
+  const raw = policy.apply(features, { backward: learnedPB, flow: options.flow === true });
   features.dispose();
+  const expand = <T extends tf.Tensor2D | undefined>(t: T): T => (dedupe && t ? (expandRows(t, unique.index) as T) : t);
+  const out = {
+    forwardLogits: expand(raw.forwardLogits),
+    backwardLogits: expand(raw.backwardLogits),
+    logFlow: raw.logFlow && dedupe ? (tf.reshape(expandRows(tf.reshape(raw.logFlow, [unique.numUnique, 1]) as tf.Tensor2D, unique.index), [N]) as tf.Tensor1D) : raw.logFlow,
+  };
 
   const fwdLogProbs = tf.logSoftmax(tf.add(out.forwardLogits, tf.tensor2d(maskBias(batch.forwardMasks), [N, A])));
   const takenF = new Float32Array(N * A);

@@ -103,7 +103,7 @@ export async function train<S>(options: TrainOptions<S>): Promise<TrainResult> {
   const random = new Random(options.seed ?? 0);
   const lr = resolveLearningRates(options.learningRates);
   const optimisers = makeOptimisers(lr);
-  const logZ = objective.requires.logZ ? tf.variable(tf.scalar(options.logZInit ?? 0), true) : undefined;
+  const logZ = objective.requires.logZ ? tf.tidy(() => tf.variable(tf.scalar(options.logZInit ?? 0), true)) : undefined;
   const groups: Record<OptimisedGroup, tf.Variable[]> = { ...policy.parameters(), logZ: logZ ? [logZ] : [] };
   const allVariables = Object.values(groups).flat();
 

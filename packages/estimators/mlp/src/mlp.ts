@@ -21,6 +21,13 @@ export interface MlpPolicyOptions {
   readonly seed?: number;
 }
 
+/** A variable initialised from `t`; `t` itself is released (the variable keeps the data). */
+function variableFrom<R extends tf.Rank>(t: tf.Tensor<R>): tf.Variable<R> {
+  const v = tf.variable(t);
+  t.dispose();
+  return v;
+}
+
 interface Layer {
   readonly w: tf.Variable<tf.Rank.R2>;
   readonly b: tf.Variable<tf.Rank.R1>;
@@ -40,7 +47,7 @@ class Mlp {
       for (let i = 0; i < w.length; i++) w[i] = (2 * random.next() - 1) * bound;
       const b = new Float32Array(fanOut);
       for (let i = 0; i < b.length; i++) b[i] = (2 * random.next() - 1) * bound;
-      this.layers.push({ w: tf.variable(tf.tensor2d(w, [fanIn, fanOut])), b: tf.variable(tf.tensor1d(b)) });
+      this.layers.push({ w: variableFrom(tf.tensor2d(w, [fanIn, fanOut])), b: variableFrom(tf.tensor1d(b)) });
     }
   }
   /** Differentiable output. */
