@@ -1,0 +1,64 @@
+#!/usr/bin/env node
+// Runs every check a submission must pass and ends with one plain line that CI reads:
+// `tests: N passed, M failed[, K skipped]`. The vitest suite counts test by test; type checks,
+// package checks and each example count as one test each. Exits non-zero on any failure.
+import { spawn } from 'node:child_process';
+import { existsSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+
+const root = new URL('..', import.meta.url).pathname;
+let passed = 0;
+let failed = 0;
+let skipped = 0;
+const failures = [];
+
+function run(label, command, args, options = {}) {
+  return new Promise((resolve) => {
+    process.stdout.write(`\n=== ${label}: ${command} ${args.join(' ')}\n`);
+    const child = spawn(command, args, { cwd: options.cwd ?? root, env: process.env, stdio: ['ignore', 'pipe', 'inherit'] });
+    let tail = '';
+    child.stdout.on('data', (chunk) => {
+      process.stdout.write(chunk);
+      tail = (tail + chunk.toString()).slice(-4000);
+    });
+    child.on('close', (code) => resolve({ code: code ?? 1, tail }));
+  });
+}
+
+async function check(label, command, args, options) {
+  const { code } = await run(label, command, args, options);
+  if (code === 0) passed++;
+  else {
+    failed++;
+    failures.push(label);
+  }
+}
+
+await check('type check', 'pnpm', ['typecheck']);
+
+const suite = await run('test suite', 'pnpm', ['vitest', 'run']);
+const m = /tests: (\d+) passed, (\d+) failed(?:, (\d+) skipped)?/.exec(suite.tail);
+if (m) {
+  passed += Number(m[1]);
+  failed += Number(m[2]);
+  skipped += Number(m[3] ?? 0);
+  if (Number(m[2]) > 0) failures.push('test suite');
+}
+if (!m || (suite.code !== 0 && Number(m[2]) === 0)) {
+  failed++;
+  failures.push('test suite (did not finish cleanly)');
+}
+
+await check('build and package checks (publint, are-the-types-wrong)', 'pnpm', ['check-package']);
+
+const examples = join(root, 'examples');
+if (existsSync(examples)) {
+  for (const name of readdirSync(examples).sort()) {
+    const script = join(examples, name, 'ci.sh');
+    if (existsSync(script)) await check(`example ${name}`, 'bash', [script]);
+  }
+}
+
+if (failures.length > 0) process.stdout.write(`\nfailed: ${failures.join('; ')}\n`);
+process.stdout.write(`\ntests: ${passed} passed, ${failed} failed${skipped > 0 ? `, ${skipped} skipped` : ''}\n`);
+process.exitCode = failed > 0 ? 1 : 0;
