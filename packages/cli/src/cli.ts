@@ -3,14 +3,17 @@ import { exactCommand, EXACT_HELP } from './commands/exact.js';
 import { TRAIN_HELP, trainCommand } from './commands/train.js';
 import { UsageError } from './options.js';
 
-const COMMANDS: Record<string, { run: (argv: readonly string[]) => Promise<void>; summary: string; help: string }> = {
+/** A command's entry point: resolves to its exit code (or nothing for 0). */
+export type CommandRun = (argv: readonly string[]) => Promise<number | undefined | void>;
+
+const COMMANDS: Record<string, { run: CommandRun; summary: string; help: string }> = {
   train: { run: trainCommand, summary: 'train a GFlowNet and evaluate it exactly', help: TRAIN_HELP },
   exact: { run: exactCommand, summary: 'write the exact target distribution of an environment', help: EXACT_HELP },
   bench: { run: benchCommand, summary: 'measure training speed per backend', help: BENCH_HELP },
 };
 
 /** Registers a command (used by command modules added later, e.g. bench and compare). */
-export function registerCommand(name: string, run: (argv: readonly string[]) => Promise<void>, summary: string, help: string): void {
+export function registerCommand(name: string, run: CommandRun, summary: string, help: string): void {
   COMMANDS[name] = { run, summary, help };
 }
 
@@ -35,10 +38,10 @@ export async function runCli(argv: readonly string[]): Promise<number> {
     return 2;
   }
   try {
-    await command.run(rest);
-    return 0;
+    const code = await command.run(rest);
+    return typeof code === 'number' ? code : 0;
   } catch (err) {
-    if (err instanceof UsageError) {
+    if (err instanceof UsageError || (err instanceof Error && err.name === 'CheckpointError')) {
       process.stderr.write(`gfn ${name}: ${err.message.replace(/^gfn \w+: /, '')}\n`);
       return 2;
     }

@@ -67,6 +67,40 @@ export function parseOptions(command: string, argv: readonly string[], specs: Op
   return out;
 }
 
+/**
+ * Command-line tokens equivalent to a JSON config file (`{"height": 16, "quiet": true}`), validated
+ * against `specs`: unknown keys, wrong types and out-of-range values are {@link UsageError}s naming the
+ * file and the key. Command-line options given after these tokens win.
+ */
+export function configTokens(command: string, text: string, file: string, specs: OptionSpecs): string[] {
+  let config: unknown;
+  try {
+    config = JSON.parse(text);
+  } catch (err) {
+    throw new UsageError(`config ${file} is not valid JSON (${(err as Error).message.split('\n')[0]})`);
+  }
+  if (typeof config !== 'object' || config === null || Array.isArray(config)) throw new UsageError(`config ${file} must be a JSON object of option names to values`);
+  const tokens: string[] = [];
+  for (const [key, value] of Object.entries(config)) {
+    const spec = specs[key];
+    if (!spec || key === 'config') throw new UsageError(`config ${file}: unknown key "${key}"`);
+    if (spec.type === 'boolean') {
+      if (typeof value !== 'boolean') throw new UsageError(`config ${file}: "${key}" must be true or false`);
+      if (value) tokens.push(`--${key}`);
+      continue;
+    }
+    if (typeof value !== 'string' && typeof value !== 'number') throw new UsageError(`config ${file}: "${key}" must be a string or a number`);
+    tokens.push(`--${key}=${String(value)}`);
+  }
+  try {
+    parseOptions(command, tokens, specs);
+  } catch (err) {
+    if (err instanceof UsageError) throw new UsageError(`config ${file}: ${err.message.replace(/^gfn \w+: /, '')}`);
+    throw err;
+  }
+  return tokens;
+}
+
 /** Help text of a command from its specs. */
 export function helpText(usage: string, summary: string, specs: OptionSpecs): string {
   const lines = [`Usage: ${usage}`, '', summary, '', 'Options:'];

@@ -23,6 +23,10 @@ export const TRAIN_OPTIONS: OptionSpecs = {
   'eval-every': { type: 'int', min: 1, help: 'Exact evaluation every N iterations (default: iterations/20)' },
   out: { type: 'string', help: 'Write the results file (JSON) here' },
   quiet: { type: 'boolean', help: 'No progress output' },
+  checkpoint: { type: 'string', help: 'Write a checkpoint here (atomically) every --checkpoint-every iterations and on SIGINT/SIGTERM' },
+  'checkpoint-every': { type: 'int', min: 1, default: 500, help: 'Iterations between checkpoints' },
+  resume: { type: 'string', help: 'Continue the run saved in this checkpoint (its settings are kept; --iterations may extend it)' },
+  config: { type: 'string', help: 'Read options from a JSON file ({"height": 16, …}); command-line options win' },
 };
 
 /** Parses `--hidden 256,256`. */

@@ -1,6 +1,8 @@
 import '@tensorflow/tfjs-layers';
 
-export type { LearningRates, OptimisedGroup } from './optimizers.js';
-export { makeOptimisers, resolveLearningRates } from './optimizers.js';
+export type { SavedTensor, TrainingState } from './checkpoint.js';
+export { CheckpointError, parseCheckpoint, serializeCheckpoint } from './checkpoint.js';
+export type { AdamState, LearningRates, OptimisedGroup } from './optimizers.js';
+export { Adam, makeOptimisers, resolveLearningRates } from './optimizers.js';
 export type { HistoryRecord, IterationInfo, Throughput, TrainOptions, TrainResult } from './train.js';
 export { DivergenceError, train } from './train.js';

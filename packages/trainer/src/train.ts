@@ -1,6 +1,8 @@
 import type { Environment, ExactEvaluation, ExactEvaluator, Objective, Policy, Sampler } from '@gflownet/core';
 import { assertGradientsRegistered, exactEvaluator, Random } from '@gflownet/core';
 import * as tf from '@tensorflow/tfjs-core';
+import type { SavedTensor, TrainingState } from './checkpoint.js';
+import { CheckpointError } from './checkpoint.js';
 import type { LearningRates, OptimisedGroup } from './optimizers.js';
 import { makeOptimisers, resolveLearningRates } from './optimizers.js';
 
@@ -10,7 +12,7 @@ export interface TrainOptions<S> {
   readonly policy: Policy;
   readonly objective: Objective;
   readonly sampler: Sampler;
-  /** Number of gradient steps. */
+  /** Total number of gradient steps (a resumed run continues up to this count). */
   readonly iterations: number;
   /** Trajectories per step (default: `16`). */
   readonly batchSize?: number;
@@ -21,6 +23,14 @@ export interface TrainOptions<S> {
   readonly logZInit?: number;
   /** Evaluate every this many iterations (default: about 20 evaluations per run, at least every 1). */
   readonly evalEvery?: number;
+  /** Continue from a saved state (see {@link TrainResult.state} and `parseCheckpoint`). */
+  readonly resume?: TrainingState;
+  /** Call {@link TrainOptions.onCheckpoint} every this many iterations (default: never, except on abort). */
+  readonly checkpointEvery?: number;
+  /** Receives the state to save; awaited before training continues. */
+  readonly onCheckpoint?: (state: TrainingState) => void | Promise<void>;
+  /** Stops the run after the current iteration; a final checkpoint is emitted and `interrupted` is set. */
+  readonly signal?: AbortSignal;
   /** Called after every iteration. */
   readonly onIteration?: (info: IterationInfo) => void;
   /** Called after every evaluation. */
@@ -47,6 +57,7 @@ export interface HistoryRecord {
   readonly jsd?: number;
   readonly l1?: number;
   readonly tv?: number;
+  /** Training seconds (sampling and update, evaluation excluded) so far. */
   readonly seconds: number;
 }
 
@@ -55,6 +66,7 @@ export interface Throughput {
   /** Training iterations per second, sampling and update only (evaluation excluded). */
   readonly iterationsPerSecond: number;
   readonly samplingSeconds: number;
+  /** Loss, gradients and optimiser step. */
   readonly updateSeconds: number;
   readonly evaluationSeconds: number;
   readonly wallSeconds: number;
@@ -69,12 +81,19 @@ export interface TrainResult {
   readonly exact: ExactEvaluation | null;
   readonly throughput: Throughput;
   readonly finalLoss: number;
+  /** Iterations completed (less than requested when interrupted). */
+  readonly iterations: number;
+  /** True when the run stopped early on its abort signal. */
+  readonly interrupted: boolean;
 }
 
 /** Raised when the loss becomes NaN or infinite; the message says where. */
 export class DivergenceError extends Error {
   override name = 'DivergenceError';
 }
+
+const yieldToEventLoop = (): Promise<void> =>
+  new Promise((resolve) => (typeof setImmediate === 'function' ? setImmediate(resolve) : setTimeout(resolve, 0)));
 
 function now(): number {
   return performance.now() / 1000;
@@ -84,32 +103,42 @@ function checkPositiveInt(name: string, v: number): void {
   if (!Number.isInteger(v) || v < 1) throw new RangeError(`${name} must be a positive integer, got ${v}`);
 }
 
+const save = (vars: readonly tf.Variable[]): SavedTensor[] => vars.map((v) => ({ shape: [...v.shape], data: v.dataSync().slice() as Float32Array }));
+
+function restore(vars: readonly tf.Variable[], saved: readonly SavedTensor[], group: string): void {
+  if (saved.length !== vars.length) throw new CheckpointError(`checkpoint has ${saved.length} ${group} tensors, the policy has ${vars.length}`);
+  vars.forEach((v, i) => {
+    const s = saved[i] as SavedTensor;
+    if (s.shape.length !== v.shape.length || s.shape.some((d, k) => d !== v.shape[k])) {
+      throw new CheckpointError(`checkpoint ${group} tensor ${i} has shape [${s.shape}], the policy's is [${v.shape}]`);
+    }
+    tf.tidy(() => v.assign(tf.tensor(s.data, v.shape)));
+  });
+}
+
 /**
  * Trains a GFlowNet: each iteration samples a batch, computes the objective under the gradient tape,
  * and steps one Adam optimiser per parameter group (forward, backward, flow, log Z). Tensors are
- * released every iteration, so `tf.memory().numTensors` stays flat.
+ * released every iteration, so `tf.memory().numTensors` stays flat. Runs can be checkpointed and
+ * resumed exactly (same backend).
  *
  * @example
  * const result = await train({ env, policy, objective: trajectoryBalanceObjective(), sampler: onPolicySampler(), iterations: 2000 });
  */
 export async function train<S>(options: TrainOptions<S>): Promise<TrainResult> {
   assertGradientsRegistered();
-  const { env, policy, objective, sampler, iterations } = options;
+  const { env, policy, objective, sampler, iterations, resume } = options;
   const batchSize = options.batchSize ?? 16;
   checkPositiveInt('iterations', iterations);
   checkPositiveInt('batch size', batchSize);
   const evalEvery = options.evalEvery ?? Math.max(1, Math.round(iterations / 20));
   checkPositiveInt('evalEvery', evalEvery);
+  if (options.checkpointEvery !== undefined) checkPositiveInt('checkpointEvery', options.checkpointEvery);
   const random = new Random(options.seed ?? 0);
-  const lr = resolveLearningRates(options.learningRates);
-  const optimisers = makeOptimisers(lr);
+  const optimisers = makeOptimisers(resolveLearningRates(options.learningRates));
   const logZ = objective.requires.logZ ? tf.tidy(() => tf.variable(tf.scalar(options.logZInit ?? 0), true)) : undefined;
   const groups: Record<OptimisedGroup, tf.Variable[]> = { ...policy.parameters(), logZ: logZ ? [logZ] : [] };
   const allVariables = Object.values(groups).flat();
-
-  let evaluator: ExactEvaluator | null = null;
-  if (env.enumerate) evaluator = await exactEvaluator(env);
-  const trueLogZ = env.trueLogZ ? env.trueLogZ() : (evaluator?.target.logZ ?? null);
 
   const history: HistoryRecord[] = [];
   let samplingSeconds = 0;
@@ -117,11 +146,52 @@ export async function train<S>(options: TrainOptions<S>): Promise<TrainResult> {
   let evaluationSeconds = 0;
   let lossSum = 0;
   let lossCount = 0;
-  let lastLoss = Number.NaN;
-  const start = now();
+  let start = 0;
+  if (resume) {
+    if (resume.iteration > iterations) throw new CheckpointError(`checkpoint is at iteration ${resume.iteration}, past the requested ${iterations}`);
+    for (const g of ['forward', 'backward', 'flow'] as const) restore(groups[g], resume.parameters[g], g);
+    if (logZ && resume.logZ !== null) tf.tidy(() => logZ.assign(tf.scalar(resume.logZ as number)));
+    if (Boolean(logZ) !== (resume.logZ !== null)) throw new CheckpointError('checkpoint and objective disagree on whether log Z is learned');
+    for (const g of Object.keys(groups) as OptimisedGroup[]) optimisers[g].setState(resume.optimisers[g], groups[g]);
+    random.setState(resume.random);
+    if (resume.sampler !== null && resume.sampler !== undefined) {
+      if (!sampler.setState) throw new CheckpointError(`checkpoint holds sampler state, but sampler "${sampler.name}" cannot restore state`);
+      sampler.setState(resume.sampler);
+    }
+    history.push(...resume.history);
+    lossSum = resume.lossSum;
+    lossCount = resume.lossCount;
+    samplingSeconds = resume.seconds.sampling;
+    updateSeconds = resume.seconds.update;
+    evaluationSeconds = resume.seconds.evaluation;
+    start = resume.iteration;
+  }
+
+  let evaluator: ExactEvaluator | null = null;
+  if (env.enumerate) evaluator = await exactEvaluator(env);
+  const trueLogZ = env.trueLogZ ? env.trueLogZ() : (evaluator?.target.logZ ?? null);
+  const wallStart = now();
   let lastExact: ExactEvaluation | null = null;
+  let lastLoss = Number.NaN;
 
   const readLogZ = (): number | null => (logZ ? (logZ.dataSync()[0] as number) : null);
+  const snapshot = (iteration: number): TrainingState => ({
+    iteration,
+    parameters: { forward: save(groups.forward), backward: save(groups.backward), flow: save(groups.flow) },
+    logZ: readLogZ(),
+    optimisers: {
+      forward: optimisers.forward.getState(),
+      backward: optimisers.backward.getState(),
+      flow: optimisers.flow.getState(),
+      logZ: optimisers.logZ.getState(),
+    },
+    random: random.getState(),
+    sampler: sampler.getState ? sampler.getState() : null,
+    history: history.slice(),
+    lossSum,
+    lossCount,
+    seconds: { sampling: samplingSeconds, update: updateSeconds, evaluation: evaluationSeconds },
+  });
   const evaluate = (iteration: number): void => {
     const t0 = now();
     lastExact = evaluator ? evaluator.evaluate(policy) : null;
@@ -131,7 +201,7 @@ export async function train<S>(options: TrainOptions<S>): Promise<TrainResult> {
       loss: lossCount > 0 ? lossSum / lossCount : Number.NaN,
       logZ: readLogZ(),
       ...(lastExact ? { jsd: lastExact.jsd, l1: lastExact.l1, tv: lastExact.tv } : {}),
-      seconds: now() - start,
+      seconds: samplingSeconds + updateSeconds,
     };
     lossSum = 0;
     lossCount = 0;
@@ -140,70 +210,72 @@ export async function train<S>(options: TrainOptions<S>): Promise<TrainResult> {
     options.onEvaluation?.(record);
   };
 
-  for (let it = 0; it < iterations; it++) {
-    const t0 = now();
-    const batch = await sampler.sample({
-      env,
-      policy,
-      n: batchSize,
-      random,
-      iteration: it,
-      recordStateLogRewards: objective.requires.stateLogRewards === true,
-    });
-    const t1 = now();
-    const { value, grads } = tf.variableGrads(
-      () => objective.loss({ policy, batch, ...(logZ ? { logZ } : {}) }),
-      allVariables,
-    );
-    const loss = value.dataSync()[0] as number;
-    if (!Number.isFinite(loss)) {
+  let done = start;
+  let interrupted = false;
+  let savedAt = start;
+  try {
+    for (let it = start; it < iterations; it++) {
+      const t0 = now();
+      const batch = await sampler.sample({ env, policy, n: batchSize, random, iteration: it, recordStateLogRewards: objective.requires.stateLogRewards === true });
+      const t1 = now();
+      const { value, grads } = tf.variableGrads(() => objective.loss({ policy, batch, ...(logZ ? { logZ } : {}) }), allVariables);
+      const loss = value.dataSync()[0] as number;
+      if (!Number.isFinite(loss)) {
+        value.dispose();
+        tf.dispose(grads);
+        throw new DivergenceError(
+          `${objective.name} loss became ${loss} at iteration ${it} (log Z ${readLogZ()}); lower the learning rates or check the rewards`,
+        );
+      }
+      for (const group of Object.keys(groups) as OptimisedGroup[]) {
+        const vars = groups[group];
+        if (vars.length > 0) optimisers[group].apply(vars, vars.map((v) => grads[v.name]));
+      }
       value.dispose();
       tf.dispose(grads);
-      throw new DivergenceError(
-        `${objective.name} loss became ${loss} at iteration ${it} (log Z ${readLogZ()}); lower the learning rates or check the rewards`,
-      );
-    }
-    for (const group of Object.keys(groups) as OptimisedGroup[]) {
-      const vars = groups[group];
-      if (vars.length === 0) continue;
-      const named: tf.NamedTensorMap = {};
-      let any = false;
-      for (const v of vars) {
-        const g = grads[v.name];
-        if (g) {
-          named[v.name] = g;
-          any = true;
-        }
+      updateSeconds += now() - t1;
+      samplingSeconds += t1 - t0;
+      lossSum += loss;
+      lossCount++;
+      lastLoss = loss;
+      done = it + 1;
+      options.onIteration?.({ iteration: done, iterations, loss });
+      if (done % evalEvery === 0 || done === iterations) evaluate(done);
+      // Let signal handlers run: the loop's awaits alone resolve as microtasks and never yield.
+      if (options.signal) await yieldToEventLoop();
+      const aborted = options.signal?.aborted === true && done < iterations;
+      if (options.onCheckpoint && ((options.checkpointEvery !== undefined && done % options.checkpointEvery === 0) || aborted)) {
+        await options.onCheckpoint(snapshot(done));
+        savedAt = done;
       }
-      if (any) optimisers[group].applyGradients(named);
+      if (aborted) {
+        interrupted = true;
+        break;
+      }
     }
-    value.dispose();
-    tf.dispose(grads);
-    updateSeconds += now() - t1;
-    samplingSeconds += t1 - t0;
-    lossSum += loss;
-    lossCount++;
-    lastLoss = loss;
-    options.onIteration?.({ iteration: it + 1, iterations, loss });
-    if ((it + 1) % evalEvery === 0 || it + 1 === iterations) evaluate(it + 1);
+    // A finished run is saved too, so it can be extended later with more iterations.
+    if (options.onCheckpoint && savedAt !== done) await options.onCheckpoint(snapshot(done));
+    if (!lastExact && evaluator) lastExact = evaluator.evaluate(policy);
+    const finalLogZ = readLogZ();
+    const trainSeconds = samplingSeconds + updateSeconds;
+    return {
+      history,
+      logZ: finalLogZ,
+      trueLogZ,
+      exact: lastExact,
+      finalLoss: lastLoss,
+      iterations: done,
+      interrupted,
+      throughput: {
+        iterationsPerSecond: trainSeconds > 0 ? done / trainSeconds : 0,
+        samplingSeconds,
+        updateSeconds,
+        evaluationSeconds,
+        wallSeconds: now() - wallStart,
+      },
+    };
+  } finally {
+    logZ?.dispose();
+    for (const o of Object.values(optimisers)) o.dispose();
   }
-
-  const finalLogZ = readLogZ();
-  logZ?.dispose();
-  for (const o of Object.values(optimisers)) o.dispose();
-  const trainSeconds = samplingSeconds + updateSeconds;
-  return {
-    history,
-    logZ: finalLogZ,
-    trueLogZ,
-    exact: lastExact,
-    finalLoss: lastLoss,
-    throughput: {
-      iterationsPerSecond: trainSeconds > 0 ? iterations / trainSeconds : 0,
-      samplingSeconds,
-      updateSeconds,
-      evaluationSeconds,
-      wallSeconds: now() - start,
-    },
-  };
 }

@@ -47,7 +47,10 @@ describe('exact evaluation of P_F^T', () => {
     const n = 20000;
     const batch = await sampleForward(env, policy, n, new Random(11));
     const counts = new Float64Array(graph.numStates);
-    for (let b = 0; b < n; b++) counts[graph.indexOfKey.get(env.stateKey(batch.terminals, b)) as number]++;
+    for (let b = 0; b < n; b++) {
+      const i = graph.indexOfKey.get(env.stateKey(batch.terminals, b)) as number;
+      counts[i] = (counts[i] as number) + 1;
+    }
     for (let i = 0; i < graph.numStates; i++) {
       const p = distribution[i] as number;
       const sd = Math.sqrt((p * (1 - p)) / n);
@@ -61,7 +64,7 @@ describe('exact evaluation of P_F^T', () => {
     const graph = stateGraph(env);
     const A = env.numActions;
     const all = graph.states as ReturnType<typeof env.enumerate>;
-    const R = Array.from(env.logReward(all), Math.exp);
+    const R = Array.from(env.logReward(all) as Float64Array, (v) => Math.exp(v));
     const F = new Float64Array(graph.numStates);
     const nParents = Array.from({ length: graph.numStates }, (_, i) => {
       let c = 0;

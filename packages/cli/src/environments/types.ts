@@ -20,6 +20,15 @@ export interface EnvironmentEntry {
    * environment cannot be enumerated.
    */
   metrics?(built: BuiltEnvironment, context: { readonly policy: Policy; readonly exact: ExactEvaluation | null }): Record<string, number> | Promise<Record<string, number>>;
+  /**
+   * Optional: the policy to train on this environment (default: separate MLPs over `env.features`).
+   * Receives the generic policy settings and every parsed option.
+   */
+  policy?(
+    built: BuiltEnvironment,
+    settings: { readonly hidden: readonly number[]; readonly backward: 'learned' | 'uniform'; readonly flow: boolean; readonly seed: number },
+    options: ParsedOptions,
+  ): Policy | undefined | Promise<Policy | undefined>;
   /** Optional: print a picture of a final distribution (e.g. a heat map). */
   picture?(built: BuiltEnvironment, distribution: Float64Array, target: Float64Array): string | undefined;
 }

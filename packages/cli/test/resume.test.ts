@@ -1,0 +1,134 @@
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseCheckpoint } from '@gflownet/trainer';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { runCli } from '../src/index.js';
+
+const root = new URL('../../../', import.meta.url).pathname;
+const dir = mkdtempSync(join(tmpdir(), 'gfn-resume-'));
+const common = ['--env', 'hypergrid', '--ndim', '2', '--height', '5', '--hidden', '16', '--batch-size', '8', '--seed', '4', '--eval-every', '10', '--backend', 'cpu', '--quiet'];
+
+let err = '';
+beforeEach(() => {
+  err = '';
+  vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
+  vi.spyOn(process.stderr, 'write').mockImplementation((s) => {
+    err += String(s);
+    return true;
+  });
+});
+afterEach(() => vi.restoreAllMocks());
+
+type Results = { history: { iteration: number; seconds: number }[]; metrics: Record<string, number> };
+const read = (f: string): Results => JSON.parse(readFileSync(f, 'utf8')) as Results;
+const withoutTimes = (h: Results['history']) => h.map(({ seconds: _s, ...rest }) => rest);
+
+describe('checkpoints', () => {
+  it('resumes a run killed with SIGKILL to exactly the metrics of an uninterrupted run', async () => {
+    const reference = join(dir, 'reference.json');
+    expect(await runCli(['train', ...common, '--iterations', '60', '--out', reference])).toBe(0);
+
+    // A child process trains "forever", checkpointing every 10 iterations; kill -9 it once a checkpoint exists.
+    const checkpoint = join(dir, 'killed.ckpt.json');
+    const child = spawn(process.execPath, ['--import', 'tsx', '--conditions=@gflownet/source', 'packages/cli/src/bin.ts', 'train', ...common, '--iterations', '100000', '--checkpoint', checkpoint, '--checkpoint-every', '10'], { cwd: root, stdio: 'ignore' });
+    const deadline = Date.now() + 90_000;
+    let at = 0;
+    while (Date.now() < deadline) {
+      if (existsSync(checkpoint)) {
+        at = parseCheckpoint(readFileSync(checkpoint, 'utf8')).state.iteration;
+        if (at >= 20 && at < 60) break;
+      }
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    child.kill('SIGKILL');
+    if (child.exitCode === null) await new Promise((r) => child.on('close', r));
+    expect(at).toBeGreaterThanOrEqual(20);
+    expect(at).toBeLessThan(60);
+
+    const resumed = join(dir, 'resumed.json');
+    expect(await runCli(['train', '--resume', checkpoint, '--iterations', '60', '--out', resumed, '--quiet']), err).toBe(0);
+    const ref = read(reference);
+    const res = read(resumed);
+    expect(withoutTimes(res.history)).toEqual(withoutTimes(ref.history));
+    for (const k of ['jsd', 'l1', 'logZ', 'finalLoss']) expect(res.metrics[k], k).toBe(ref.metrics[k]);
+  });
+
+  it('saves a checkpoint and exits with 130 on SIGTERM', async () => {
+    const checkpoint = join(dir, 'term.ckpt.json');
+    const args = common.filter((a) => a !== '--quiet');
+    const child = spawn(process.execPath, ['--import', 'tsx', '--conditions=@gflownet/source', 'packages/cli/src/bin.ts', 'train', ...args, '--iterations', '100000', '--checkpoint', checkpoint, '--checkpoint-every', '100000'], { cwd: root, stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    let sent = false;
+    child.stderr.on('data', (d) => {
+      stderr += String(d);
+      if (!sent && /iteration 20 /.test(stderr)) {
+        sent = true;
+        child.kill('SIGTERM');
+      }
+    });
+    const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
+    const code = await new Promise((r) => child.on('close', r));
+    clearTimeout(timer);
+    expect(code).toBe(130);
+    expect(stderr).toMatch(/SIGTERM: stopping after this iteration and saving/);
+    expect(stderr).toMatch(/continue with: gfn train --resume/);
+    expect(parseCheckpoint(readFileSync(checkpoint, 'utf8')).state.iteration).toBeGreaterThanOrEqual(20);
+  });
+
+  it('gives identical results files for one seed (timings aside)', async () => {
+    const a = join(dir, 'a.json');
+    const b = join(dir, 'b.json');
+    for (const f of [a, b]) expect(await runCli(['train', ...common, '--iterations', '20', '--out', f])).toBe(0);
+    const strip = (r: Results & { throughput?: unknown }) => ({ ...r, history: withoutTimes(r.history), throughput: undefined });
+    expect(strip(read(b))).toEqual(strip(read(a)));
+  });
+
+  it('rejects corrupt, truncated and mismatched checkpoints without touching them', async () => {
+    const good = join(dir, 'good.ckpt.json');
+    expect(await runCli(['train', ...common, '--iterations', '10', '--checkpoint', good, '--checkpoint-every', '5'])).toBe(0);
+    const text = readFileSync(good, 'utf8');
+    const truncated = join(dir, 'truncated.json');
+    writeFileSync(truncated, text.slice(0, text.length / 2));
+    const corrupt = join(dir, 'corrupt.json');
+    writeFileSync(corrupt, text.replace(/"iteration\\":10/, '"iteration\\":11'));
+    const cases: [string[], RegExp][] = [
+      [['--resume', truncated], /truncated or not JSON/],
+      [['--resume', corrupt], /corrupt: its checksum does not match/],
+      [['--resume', join(dir, 'missing.json')], /does not exist/],
+      [['--resume', good, '--height', '6'], /--height 6 does not match checkpoint .*\(5\)/],
+      [['--resume', good, '--hidden', '32'], /--hidden 32 does not match/],
+      [['--checkpoint', good], /already exists/],
+    ];
+    for (const [argv, message] of cases) {
+      err = '';
+      expect(await runCli(['train', ...argv, '--iterations', '20']), argv.join(' ')).toBe(2);
+      expect(err).toMatch(message);
+    }
+    expect(readFileSync(truncated, 'utf8')).toBe(text.slice(0, text.length / 2));
+    expect(readFileSync(good, 'utf8')).toBe(text);
+  });
+
+  it('reads options from a config file, with unknown keys and bad values rejected', async () => {
+    const ok = join(dir, 'config.json');
+    writeFileSync(ok, JSON.stringify({ height: 4, iterations: 10, hidden: '8', backend: 'cpu', quiet: true }));
+    const out = join(dir, 'config-run.json');
+    expect(await runCli(['train', '--config', ok, '--iterations', '12', '--out', out])).toBe(0);
+    const r = JSON.parse(readFileSync(out, 'utf8'));
+    expect(r.config).toMatchObject({ height: 4, iterations: 12, hidden: [8] });
+    const cases: [unknown, RegExp][] = [
+      [{ heigth: 4 }, /unknown key "heigth"/],
+      [{ height: 1 }, /--height must be ≥ 2/],
+      [{ quiet: 'yes' }, /"quiet" must be true or false/],
+      [[1, 2], /must be a JSON object/],
+    ];
+    for (const [config, message] of cases) {
+      const f = join(dir, 'bad-config.json');
+      writeFileSync(f, JSON.stringify(config));
+      err = '';
+      expect(await runCli(['train', '--config', f])).toBe(2);
+      expect(err).toMatch(message);
+    }
+  });
+});
