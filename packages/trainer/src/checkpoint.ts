@@ -100,6 +100,16 @@ function need<T>(cond: unknown, message: string): asserts cond is T {
  * `source` and the problem.
  */
 export function parseCheckpoint(text: string, source = 'checkpoint'): { state: TrainingState; config: Record<string, unknown> } {
+  try {
+    return decodeCheckpoint(text, source);
+  } catch (err) {
+    if (err instanceof CheckpointError) throw err;
+    // A payload whose checksum matches but whose structure is wrong was written by something else.
+    throw new CheckpointError(`${source} is malformed (${(err as Error).message})`);
+  }
+}
+
+function decodeCheckpoint(text: string, source: string): { state: TrainingState; config: Record<string, unknown> } {
   let outer: unknown;
   try {
     outer = JSON.parse(text);
