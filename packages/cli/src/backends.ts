@@ -1,16 +1,43 @@
 import { cpu } from '@gflownet/backend-cpu';
+import { node } from '@gflownet/backend-node';
+import { nodeGpu } from '@gflownet/backend-node-gpu';
 import { wasm } from '@gflownet/backend-wasm';
+import type { Backend } from '@gflownet/core';
 import { useBackend } from '@gflownet/core';
 import * as tf from '@tensorflow/tfjs-core';
 
-/** Backends the CLI can select with `--backend`. `wasm` is the faster one and the default. */
-export const BACKENDS = ['wasm', 'cpu'] as const;
+/**
+ * Backends the CLI can select with `--backend`. `wasm` is the default (fastest of those that install
+ * everywhere); `node` and `node-gpu` load `@tensorflow/tfjs-node(-gpu)` at run time and say what to
+ * install when it is missing.
+ */
+export const BACKENDS = ['wasm', 'cpu', 'node', 'node-gpu'] as const;
 export type BackendName = (typeof BACKENDS)[number];
 
+/** Settings of {@link selectBackend}. */
+export interface BackendSettings {
+  /** Threads of the wasm backend (default: 1). */
+  readonly wasmThreads?: number;
+}
+
+function backendFor(name: BackendName, settings: BackendSettings): Backend {
+  switch (name) {
+    case 'cpu':
+      return cpu();
+    case 'node':
+      return node();
+    case 'node-gpu':
+      return nodeGpu();
+    default:
+      return wasm({ threads: settings.wasmThreads ?? 1 });
+  }
+}
+
 /** Selects the backend for the rest of the process and returns its tfjs name. */
-export async function selectBackend(name: BackendName): Promise<string> {
+export async function selectBackend(name: BackendName, settings: BackendSettings = {}): Promise<string> {
+  if (!BACKENDS.includes(name)) throw new Error(`unknown backend "${String(name)}" (available: ${BACKENDS.join(', ')})`);
   // Production mode silences tfjs' console banners (e.g. the cpu backend's tfjs-node advert).
   tf.env().set('PROD', true);
-  await useBackend(name === 'cpu' ? cpu() : wasm());
+  await useBackend(backendFor(name, settings));
   return tf.getBackend();
 }

@@ -1,5 +1,7 @@
 import { BENCH_HELP, benchCommand } from './commands/bench.js';
+import { COMPARE_HELP, compareCommand } from './commands/compare.js';
 import { exactCommand, EXACT_HELP } from './commands/exact.js';
+import { SAMPLE_HELP, sampleCommand } from './commands/sample.js';
 import { TRAIN_HELP, trainCommand } from './commands/train.js';
 import { UsageError } from './options.js';
 
@@ -9,7 +11,9 @@ export type CommandRun = (argv: readonly string[]) => Promise<number | undefined
 const COMMANDS: Record<string, { run: CommandRun; summary: string; help: string }> = {
   train: { run: trainCommand, summary: 'train a GFlowNet and evaluate it exactly', help: TRAIN_HELP },
   exact: { run: exactCommand, summary: 'write the exact target distribution of an environment', help: EXACT_HELP },
+  sample: { run: sampleCommand, summary: 'sample from a trained checkpoint into a CSV file', help: SAMPLE_HELP },
   bench: { run: benchCommand, summary: 'measure training speed per backend', help: BENCH_HELP },
+  compare: { run: compareCommand, summary: 'train several objectives with the same budget and tabulate/plot their JSD', help: COMPARE_HELP },
 };
 
 /** Registers a command (used by command modules added later, e.g. bench and compare). */

@@ -23,23 +23,14 @@ export function writeTextAtomic(path: string, text: string): void {
   renameSync(tmp, target);
 }
 
-const PACKAGES = [
-  '@gflownet/core',
-  '@gflownet/env-hypergrid',
-  '@gflownet/estimator-mlp',
-  '@gflownet/objective-trajectory-balance',
-  '@gflownet/sampler-rollout',
-  '@gflownet/trainer',
-  '@tensorflow/tfjs-core',
-];
-
-/** Versions of the packages a run used, for the results file. */
+/** Versions of the packages a run used (the CLI's own dependencies), for the results file. */
 export function packageVersions(): Record<string, string> {
   const require = createRequire(import.meta.url);
   const out: Record<string, string> = {};
-  const own = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
+  const own = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string; dependencies?: Record<string, string> };
   out['@gflownet/cli'] = own.version;
-  for (const name of PACKAGES) {
+  const names = Object.keys(own.dependencies ?? {}).filter((n) => n.startsWith('@gflownet/') || n === '@tensorflow/tfjs-core');
+  for (const name of names.sort()) {
     try {
       const pkg = JSON.parse(readFileSync(require.resolve(`${name}/package.json`), 'utf8')) as { version: string };
       out[name] = pkg.version;

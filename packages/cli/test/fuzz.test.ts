@@ -1,4 +1,5 @@
 import { checkLogRewards, logOfRewards } from '@gflownet/core';
+import { DataError, parseCsv } from '@gflownet/env-dag';
 import { CheckpointError, parseCheckpoint, serializeCheckpoint } from '@gflownet/trainer';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
@@ -16,7 +17,7 @@ function handled(f: () => unknown, ...expected: (new (...a: never[]) => Error)[]
   }
 }
 
-const counts = { configs: 0, argv: 0, rewards: 0, checkpoints: 0 };
+const counts = { configs: 0, argv: 0, rewards: 0, checkpoints: 0, dataFiles: 0 };
 const optionNames = Object.keys(TRAIN_OPTIONS);
 const value = fc.oneof(fc.integer(), fc.double(), fc.string(), fc.boolean(), fc.constant(null), fc.array(fc.integer(), { maxLength: 3 }), fc.constantFrom('wasm', 'cpu', 'tb', '256,256', '1e-3', '-1', 'NaN'));
 
@@ -44,6 +45,19 @@ describe('fuzz: inputs at the boundary never cause unhandled exceptions', () => 
       fc.property(fc.array(token, { maxLength: 8 }), (argv) => {
         counts.argv++;
         handled(() => parseOptions('train', argv, TRAIN_OPTIONS), UsageError);
+      }),
+      { numRuns: 1000 },
+    );
+  });
+
+  it('data files (CSV for the DAG environment)', () => {
+    const cell = fc.oneof(fc.double().map(String), fc.integer().map(String), fc.constantFrom('', 'NaN', 'inf', '-Infinity', '1e400', 'x', '"3"', ' 2 '), fc.string({ maxLength: 4 }));
+    const row = fc.array(cell, { minLength: 0, maxLength: 5 }).map((cells) => cells.join(','));
+    const csv = fc.tuple(fc.array(fc.constantFrom('A', 'B', 'C', 'D', 'A', ''), { maxLength: 5 }), fc.array(row, { maxLength: 40 })).map(([header, rows]) => [header.join(','), ...rows].join(fc.sample(fc.constantFrom('\n', '\r\n'), 1)[0]));
+    fc.assert(
+      fc.property(fc.oneof(csv, fc.string()), (text) => {
+        counts.dataFiles++;
+        handled(() => parseCsv(text, { source: 'fuzz.csv' }), DataError);
       }),
       { numRuns: 1000 },
     );
@@ -95,8 +109,10 @@ describe('fuzz: inputs at the boundary never cause unhandled exceptions', () => 
       }),
       { numRuns: 200 },
     );
-    const total = counts.configs + counts.argv + counts.rewards + counts.checkpoints;
-    process.stdout.write(`fuzz corpus: ${total} inputs (${counts.configs} configs, ${counts.argv} command lines, ${counts.rewards} reward outputs, ${counts.checkpoints} checkpoint files), no unhandled exception\n`);
+    const total = counts.configs + counts.argv + counts.rewards + counts.checkpoints + counts.dataFiles;
+    process.stdout.write(
+      `fuzz corpus: ${total} inputs (${counts.configs} configs, ${counts.dataFiles} data files, ${counts.argv} command lines, ${counts.rewards} reward outputs, ${counts.checkpoints} checkpoint files), no unhandled exception\n`,
+    );
     expect(total).toBeGreaterThanOrEqual(1000);
   });
 });

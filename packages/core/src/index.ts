@@ -34,5 +34,5 @@ export type { ExactEvaluation, ExactEvaluator } from './evaluate.js';
 export { exactEvaluator } from './evaluate.js';
 export type { Parents } from './parents.js';
 export { parentsOf } from './parents.js';
-export type { UniqueRows } from './unique-rows.js';
-export { expandRows, uniqueRows } from './unique-rows.js';
+export type { RowKey, UniqueRows } from './unique-rows.js';
+export { expandRows, pickEntries, uniqueRows } from './unique-rows.js';

@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { maskBias } from './log-softmax.js';
 import type { Policy } from './policy.js';
 import type { TrajectoryBatch } from './trajectories.js';
-import { expandRows, uniqueRows } from './unique-rows.js';
+import { pickEntries, uniqueRows } from './unique-rows.js';
 
 /**
  * Tensors an objective needs, recomputed from a {@link TrajectoryBatch} under the *current* policy.
@@ -14,7 +14,7 @@ export interface TrajectoryTensors {
   readonly logPF: tf.Tensor1D;
   /** log P_B(s_{r-1} | s_r) at each row; 0 at s0 rows. */
   readonly logPB: tf.Tensor1D;
-  /** log P_F(stop | s_r) at each row (−1e9-ish where stopping is not allowed). */
+  /** log P_F(stop | s_r) at each row (−1e9-ish where stopping is not allowed); a new tensor on each read. */
   readonly logPStop: tf.Tensor1D;
   /** log F(s_r); present when asked for. */
   readonly logFlow?: tf.Tensor1D;
@@ -31,10 +31,13 @@ export interface TrajectoryTensorOptions {
 }
 
 /**
- * The adapter between a batch and the pure objective functions: one batched policy pass over every
- * visited state, masked log-softmax, and the taken actions' log-probabilities selected by one-hot
- * products (gather's gradient is missing on wasm). With a uniform backward policy, log P_B is
- * −log(number of valid backward actions) and carries no gradient.
+ * The adapter between a batch and the pure objective functions: one batched policy pass over the
+ * distinct visited states (rows with equal features and masks share it: s0 is in every trajectory),
+ * masked log-softmax on those, and each row's taken-action log-probability picked out with one
+ * gather whose gradient is summed on the host (gather's own gradient is missing on wasm). With a
+ * uniform backward policy, log P_B is −log(number of valid backward actions) and carries no gradient.
+ * `logPStop` is computed when read (inside the caller's tape/tidy), since most objectives never
+ * need it.
  */
 export function trajectoryTensors(
   policy: Policy,
@@ -51,42 +54,34 @@ export function trajectoryTensors(
   }
   if (options.flow && !policy.hasFlow) throw new Error('this objective needs a policy with a state-flow head (flow: true)');
   const learnedPB = policy.backward === 'learned';
-  // One policy pass over the distinct visited states, expanded back to rows (s0 alone is in every trajectory).
-  const unique = uniqueRows(batch.features, N, batch.featureSize);
-  const dedupe = unique.numUnique < N;
-  const features = dedupe ? tf.tensor2d(unique.rows, [unique.numUnique, batch.featureSize]) : tf.tensor2d(batch.features, [N, batch.featureSize]);
+  // Rows with equal features and masks get equal log-probabilities: compute them once.
+  const unique = uniqueRows(batch.features, N, batch.featureSize, { data: batch.forwardMasks, width: A }, { data: batch.backwardMasks, width: K });
+  const U = unique.numUnique;
+  const first = unique.firstRow;
+  const maskOf = (mask: Uint8Array, k: number): Uint8Array => {
+    if (U === N) return mask;
+    const out = new Uint8Array(U * k);
+    for (let u = 0; u < U; u++) out.set(mask.subarray((first[u] as number) * k, (first[u] as number) * k + k), u * k);
+    return out;
+  };
+  const features = tf.tensor2d(U < N ? unique.rows : batch.features, [U, batch.featureSize]);
   const raw = policy.apply(features, { backward: learnedPB, flow: options.flow === true });
   features.dispose();
-  const expand = <T extends tf.Tensor2D | undefined>(t: T): T => (dedupe && t ? (expandRows(t, unique.index) as T) : t);
-  const out = {
-    forwardLogits: expand(raw.forwardLogits),
-    backwardLogits: expand(raw.backwardLogits),
-    logFlow: raw.logFlow && dedupe ? (tf.reshape(expandRows(tf.reshape(raw.logFlow, [unique.numUnique, 1]) as tf.Tensor2D, unique.index), [N]) as tf.Tensor1D) : raw.logFlow,
-  };
+  const pickIndex = (actions: Int32Array, k: number): Int32Array =>
+    Int32Array.from(actions, (a, r) => (a < 0 ? -1 : (unique.index[r] as number) * k + a));
 
-  const fwdLogProbs = tf.logSoftmax(tf.add(out.forwardLogits, tf.tensor2d(maskBias(batch.forwardMasks), [N, A])));
-  const takenF = new Float32Array(N * A);
-  const stopF = new Float32Array(N * A);
-  for (let r = 0; r < N; r++) {
-    takenF[r * A + (batch.forwardActions[r] as number)] = 1;
-    stopF[r * A + A - 1] = 1;
-  }
-  const logPF = tf.sum(tf.mul(fwdLogProbs, tf.tensor2d(takenF, [N, A])), 1) as tf.Tensor1D;
-  const logPStop = tf.sum(tf.mul(fwdLogProbs, tf.tensor2d(stopF, [N, A])), 1) as tf.Tensor1D;
+  const fwdLogProbs = tf.reshape(tf.logSoftmax(tf.add(raw.forwardLogits, tf.tensor2d(maskBias(maskOf(batch.forwardMasks, A)), [U, A]))), [U * A]) as tf.Tensor1D;
+  const logPF = pickEntries(fwdLogProbs, pickIndex(batch.forwardActions, A));
 
   let logPB: tf.Tensor1D;
   if (learnedPB) {
-    if (!out.backwardLogits) throw new Error('policy.apply did not return backward logits although backward is "learned"');
-    const bwdLogProbs = tf.logSoftmax(tf.add(out.backwardLogits, tf.tensor2d(maskBias(batch.backwardMasks), [N, K])));
-    const takenB = new Float32Array(N * K);
-    for (let r = 0; r < N; r++) {
-      const a = batch.backwardActions[r] as number;
-      if (a >= 0) takenB[r * K + a] = 1;
-    }
-    logPB = tf.sum(tf.mul(bwdLogProbs, tf.tensor2d(takenB, [N, K])), 1) as tf.Tensor1D;
+    if (!raw.backwardLogits) throw new Error('policy.apply did not return backward logits although backward is "learned"');
+    const bwdLogProbs = tf.reshape(tf.logSoftmax(tf.add(raw.backwardLogits, tf.tensor2d(maskBias(maskOf(batch.backwardMasks, K)), [U, K]))), [U * K]) as tf.Tensor1D;
+    logPB = pickEntries(bwdLogProbs, pickIndex(batch.backwardActions, K));
   } else {
     logPB = tf.tensor1d(uniformBackwardLogProbs(batch));
   }
+  const logFlow = raw.logFlow ? (U < N ? pickEntries(raw.logFlow, unique.index) : raw.logFlow) : undefined;
 
   const B = batch.numTrajectories;
   const segment = new Float32Array(B * N);
@@ -95,11 +90,15 @@ export function trajectoryTensors(
   const perTrajectory = (rows: tf.Tensor1D): tf.Tensor1D =>
     tf.reshape(tf.matMul(segmentT, tf.reshape(rows, [N, 1])), [B]) as tf.Tensor1D;
 
+  const stopIndex = Int32Array.from(unique.index, (u) => u * A + A - 1);
   return {
     logPF,
     logPB,
-    logPStop,
-    ...(out.logFlow ? { logFlow: out.logFlow } : {}),
+    // Made on each read, in the reader's scope (a cached one could be disposed by an inner tidy).
+    get logPStop(): tf.Tensor1D {
+      return pickEntries(fwdLogProbs, stopIndex);
+    },
+    ...(logFlow ? { logFlow } : {}),
     logR: tf.tensor1d(Float32Array.from(batch.logRewards)),
     perTrajectory,
   };

@@ -5,4 +5,4 @@ export { CheckpointError, parseCheckpoint, serializeCheckpoint } from './checkpo
 export type { AdamState, LearningRates, OptimisedGroup } from './optimizers.js';
 export { Adam, makeOptimisers, resolveLearningRates } from './optimizers.js';
 export type { HistoryRecord, IterationInfo, Throughput, TrainOptions, TrainResult } from './train.js';
-export { DivergenceError, train } from './train.js';
+export { DivergenceError, restorePolicy, train } from './train.js';

@@ -68,6 +68,10 @@ export interface Throughput {
   readonly samplingSeconds: number;
   /** Loss, gradients and optimiser step. */
   readonly updateSeconds: number;
+  /** The loss with its gradients (forward and backward pass), part of `updateSeconds`; this process only, not restored on resume. */
+  readonly lossSeconds: number;
+  /** The optimiser steps, part of `updateSeconds`; this process only, not restored on resume. */
+  readonly optimiserSeconds: number;
   readonly evaluationSeconds: number;
   readonly wallSeconds: number;
 }
@@ -117,6 +121,15 @@ function restore(vars: readonly tf.Variable[], saved: readonly SavedTensor[], gr
 }
 
 /**
+ * Loads a checkpoint's weights into a policy of the same architecture (e.g. to sample from a trained
+ * run). Shapes are checked; a mismatch is a {@link CheckpointError}.
+ */
+export function restorePolicy(policy: Policy, state: Pick<TrainingState, 'parameters'>): void {
+  const groups = policy.parameters();
+  for (const g of ['forward', 'backward', 'flow'] as const) restore(groups[g], state.parameters[g], g);
+}
+
+/**
  * Trains a GFlowNet: each iteration samples a batch, computes the objective under the gradient tape,
  * and steps one Adam optimiser per parameter group (forward, backward, flow, log Z). Tensors are
  * released every iteration, so `tf.memory().numTensors` stays flat. Runs can be checkpointed and
@@ -143,13 +156,15 @@ export async function train<S>(options: TrainOptions<S>): Promise<TrainResult> {
   const history: HistoryRecord[] = [];
   let samplingSeconds = 0;
   let updateSeconds = 0;
+  let lossSeconds = 0;
+  let optimiserSeconds = 0;
   let evaluationSeconds = 0;
   let lossSum = 0;
   let lossCount = 0;
   let start = 0;
   if (resume) {
     if (resume.iteration > iterations) throw new CheckpointError(`checkpoint is at iteration ${resume.iteration}, past the requested ${iterations}`);
-    for (const g of ['forward', 'backward', 'flow'] as const) restore(groups[g], resume.parameters[g], g);
+    restorePolicy(policy, resume);
     if (logZ && resume.logZ !== null) tf.tidy(() => logZ.assign(tf.scalar(resume.logZ as number)));
     if (Boolean(logZ) !== (resume.logZ !== null)) throw new CheckpointError('checkpoint and objective disagree on whether log Z is learned');
     for (const g of Object.keys(groups) as OptimisedGroup[]) optimisers[g].setState(resume.optimisers[g], groups[g]);
@@ -220,6 +235,7 @@ export async function train<S>(options: TrainOptions<S>): Promise<TrainResult> {
       const t1 = now();
       const { value, grads } = tf.variableGrads(() => objective.loss({ policy, batch, ...(logZ ? { logZ } : {}) }), allVariables);
       const loss = value.dataSync()[0] as number;
+      const t2 = now();
       if (!Number.isFinite(loss)) {
         value.dispose();
         tf.dispose(grads);
@@ -231,6 +247,8 @@ export async function train<S>(options: TrainOptions<S>): Promise<TrainResult> {
         const vars = groups[group];
         if (vars.length > 0) optimisers[group].apply(vars, vars.map((v) => grads[v.name]));
       }
+      lossSeconds += t2 - t1;
+      optimiserSeconds += now() - t2;
       value.dispose();
       tf.dispose(grads);
       updateSeconds += now() - t1;
@@ -270,6 +288,8 @@ export async function train<S>(options: TrainOptions<S>): Promise<TrainResult> {
         iterationsPerSecond: trainSeconds > 0 ? done / trainSeconds : 0,
         samplingSeconds,
         updateSeconds,
+        lossSeconds,
+        optimiserSeconds,
         evaluationSeconds,
         wallSeconds: now() - wallStart,
       },

@@ -1,20 +1,94 @@
 import '@tensorflow/tfjs-backend-wasm';
 import type { Backend } from '@gflownet/core';
 import { BackendTypeId } from '@gflownet/core';
+import { getThreadsCount, setThreadsCount, setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
+import * as tf from '@tensorflow/tfjs-core';
+import { registerWasmGatherGradient } from './segment-sum.js';
+
+/** Options of {@link wasm}. */
+export interface WasmOptions {
+  /**
+   * Threads of the XNNPACK pool (default: `1`). More than one loads the threaded SIMD binary; under
+   * Node this goes through a small shim (tfjs disables threads in Node as shipped). On a 2-core
+   * machine 2 threads made a lone matMul 1.8× faster but twice as slow whenever another process
+   * held a core, so measure (`gfn bench --wasm-threads 2`) before turning it on. Browsers need
+   * cross-origin isolation (COOP/COEP headers) for threads.
+   */
+  readonly threads?: number;
+  /** Use the SIMD binary where the runtime supports it (default: `true`); `false` is for measuring only. */
+  readonly simd?: boolean;
+  /** Where the `.wasm` files are served from (browsers with bundlers; see tfjs-backend-wasm's `setWasmPaths`). */
+  readonly wasmPaths?: string;
+}
+
+let configured: { threads: number; simd: boolean } | undefined;
+
+/** Thread count the wasm backend runs with (`undefined` until a {@link wasm} backend has registered it). */
+export function wasmThreads(): number | undefined {
+  return configured ? getThreadsCount() : undefined;
+}
+
+async function initialise(threads: number, simd: boolean): Promise<void> {
+  tf.env().set('WASM_HAS_SIMD_SUPPORT', simd && (await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT')) === true);
+  if (threads === 1) {
+    tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
+    await tf.setBackend('wasm');
+    return;
+  }
+  // tfjs only loads the threaded binary together with SIMD.
+  if (!simd) throw new RangeError('wasm: threads > 1 needs simd: true (tfjs ships no threaded binary without SIMD)');
+  tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', true);
+  setThreadsCount(threads);
+  const isNode = typeof process !== 'undefined' && process.versions?.node !== undefined;
+  if (!isNode) {
+    await tf.setBackend('wasm');
+    return;
+  }
+  const { withNodeThreads } = await import('./node-threads.js');
+  await withNodeThreads(threads, () => tf.setBackend('wasm'));
+}
 
 /**
  * The tfjs WebAssembly backend (XNNPACK, SIMD where the runtime has it): the fastest backend that
  * installs everywhere, and the default of the `gfn` command. Pair it with the MLP estimator, whose
- * dense layers avoid wasm's slow transposed matMul in gradients.
+ * dense layers avoid wasm's slow transposed matMul in gradients. Registering it also adds the
+ * `UnsortedSegmentSum` kernel wasm lacks, so `tf.gather` has a gradient.
+ *
+ * The options apply when the backend is first initialised in the process; asking for different
+ * ones later throws.
  *
  * @example
  * await useBackend(wasm());
+ * await useBackend(wasm({ threads: 2 }));
  */
-export function wasm(): Backend {
+export function wasm(options: WasmOptions = {}): Backend {
+  const threads = options.threads ?? 1;
+  const simd = options.simd ?? true;
+  if (!Number.isInteger(threads) || threads < 1 || threads > 64) {
+    throw new RangeError(`wasm: threads must be an integer from 1 to 64, got ${threads}`);
+  }
   return {
     [BackendTypeId]: BackendTypeId,
     name: 'wasm',
-    // Importing the package registers the backend; the wasm binary loads on first use.
-    register: async () => {},
+    register: async () => {
+      if (configured) {
+        if (configured.threads !== threads || configured.simd !== simd) {
+          throw new Error(
+            `wasm: the backend is already initialised with threads ${configured.threads}, simd ${configured.simd}; options cannot change within a process (asked for threads ${threads}, simd ${simd})`,
+          );
+        }
+        return;
+      }
+      if (options.wasmPaths !== undefined) setWasmPaths(options.wasmPaths);
+      const previous = tf.getBackend();
+      await initialise(threads, simd);
+      configured = { threads, simd };
+      registerWasmGatherGradient();
+      if (getThreadsCount() !== threads) {
+        throw new Error(`wasm: asked for ${threads} threads, the backend started with ${getThreadsCount()}`);
+      }
+      // useBackend selects the backend itself; leave the caller's current choice untouched here.
+      if (previous && previous !== 'wasm') await tf.setBackend(previous);
+    },
   };
 }

@@ -1,12 +1,14 @@
 import type { OptionSpecs, ParsedOptions } from '../options.js';
 import { UsageError } from '../options.js';
+import { dagEntry } from './dag.js';
+import { fragmentsEntry } from './fragments.js';
 import { hypergridEntry } from './hypergrid.js';
 import type { BuiltEnvironment, EnvironmentEntry } from './types.js';
 
 export type { BuiltEnvironment, EnvironmentEntry } from './types.js';
 
 /** Every environment the CLI offers, by `--env` name. Add a module per environment and list it here. */
-export const ENVIRONMENT_ENTRIES: readonly EnvironmentEntry[] = [hypergridEntry];
+export const ENVIRONMENT_ENTRIES: readonly EnvironmentEntry[] = [hypergridEntry, dagEntry, fragmentsEntry];
 
 /** Options that describe an environment (shared by train, exact and compare). */
 export const ENVIRONMENT_OPTIONS: OptionSpecs = Object.assign(

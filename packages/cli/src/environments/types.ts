@@ -29,6 +29,13 @@ export interface EnvironmentEntry {
     settings: { readonly hidden: readonly number[]; readonly backward: 'learned' | 'uniform'; readonly flow: boolean; readonly seed: number },
     options: ParsedOptions,
   ): Policy | undefined | Promise<Policy | undefined>;
+  /**
+   * Optional, for `gfn sample` on environments that cannot be enumerated: the exact log P_F^T of each
+   * terminating state (e.g. by dynamic programming over a molecule's ancestors).
+   */
+  logTerminatingProbability?(built: BuiltEnvironment, policy: Policy, terminals: unknown): Float64Array | Promise<Float64Array>;
+  /** Optional, for `gfn sample`: extra CSV columns describing terminating states (e.g. `smiles`). */
+  describe?(built: BuiltEnvironment, terminals: unknown): Record<string, readonly string[]> | Promise<Record<string, readonly string[]>>;
   /** Optional: print a picture of a final distribution (e.g. a heat map). */
   picture?(built: BuiltEnvironment, distribution: Float64Array, target: Float64Array): string | undefined;
 }

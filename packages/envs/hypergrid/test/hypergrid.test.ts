@@ -30,7 +30,7 @@ describe('hypergrid', () => {
       let z = 0;
       for (let i = 0; i < all.n; i++) z += paperReward(Array.from(all.data.subarray(i * D, (i + 1) * D)), H, r0);
       expect(Math.abs(env.trueLogZ() - Math.log(z))).toBeLessThan(1e-9);
-      const lr = env.logReward(all);
+      const lr = env.logReward(all) as Float64Array;
       for (let i = 0; i < all.n; i += 97) expect(lr[i]).toBeCloseTo(Math.log(paperReward(Array.from(all.data.subarray(i * D, (i + 1) * D)), H, r0)), 12);
     }
   });

@@ -10,7 +10,9 @@ export type DenseActivation = 'relu' | 'linear';
 
 const denseRelu = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
   const [x, w, b, save] = args as [tf.Tensor2D, tf.Tensor2D, tf.Tensor1D, tf.GradSaveFunc];
-  const y = tf.fused.matMul({ a: x, b: w, bias: b, activation: 'relu' });
+  // Bias fused, ReLU apart: fused activations are unfused under a gradient tape (three kernels), and
+  // this form shares its cached XNNPACK operator (keyed by weight, bias and activation) with inference.
+  const y = tf.relu(tf.fused.matMul({ a: x, b: w, bias: b }));
   save([x, w, y]);
   return {
     value: y,
@@ -39,4 +41,18 @@ const denseLinear = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => 
 /** `act(x·W + b)` with wasm-friendly gradients. Shapes: x `[n, in]`, W `[in, out]`, b `[out]` → `[n, out]`. */
 export function dense(x: tf.Tensor2D, w: tf.Tensor2D, b: tf.Tensor1D, activation: DenseActivation): tf.Tensor2D {
   return (activation === 'relu' ? denseRelu(x, w, b) : denseLinear(x, w, b)) as tf.Tensor2D;
+}
+
+/**
+ * A whole MLP `x → relu(x·W1 + b1) → … → x·WL + bL` made of {@link dense} layers. `params` is
+ * `[W1, b1, …, WL, bL]`; every layer but the last has a ReLU. (One custom op per layer, each saving
+ * only its input, weight and output: a single op over the whole MLP would have to save the hidden
+ * activations, which tfjs's test-mode leak check rejects.)
+ */
+export function mlpForward(x: tf.Tensor2D, params: readonly tf.Tensor[]): tf.Tensor2D {
+  if (params.length === 0 || params.length % 2 !== 0) throw new RangeError(`mlpForward: params must be [W1, b1, …], got ${params.length} tensors`);
+  const layers = params.length / 2;
+  let h = x;
+  for (let l = 0; l < layers; l++) h = dense(h, params[2 * l] as tf.Tensor2D, params[2 * l + 1] as tf.Tensor1D, l < layers - 1 ? 'relu' : 'linear');
+  return h;
 }

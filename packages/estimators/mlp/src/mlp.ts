@@ -1,7 +1,7 @@
 import type { BackwardPolicyKind, ParameterGroup, Policy, PolicyHeads, PolicyOutputs } from '@gflownet/core';
-import { PolicyTypeId, Random } from '@gflownet/core';
+import { PolicyTypeId, Random, uniqueRows } from '@gflownet/core';
 import * as tf from '@tensorflow/tfjs-core';
-import { dense } from './dense.js';
+import { mlpForward } from './dense.js';
 
 /** Options of {@link mlpPolicy}. */
 export interface MlpPolicyOptions {
@@ -50,19 +50,19 @@ class Mlp {
       this.layers.push({ w: variableFrom(tf.tensor2d(w, [fanIn, fanOut])), b: variableFrom(tf.tensor1d(b)) });
     }
   }
-  /** Differentiable output. */
+  /** Differentiable output (one fused op on the gradient tape). */
   apply(x: tf.Tensor2D): tf.Tensor2D {
-    let h = x;
-    this.layers.forEach((layer, i) => {
-      h = dense(h, layer.w, layer.b, i + 1 < this.layers.length ? 'relu' : 'linear');
-    });
-    return h;
+    return mlpForward(x, this.variables());
   }
-  /** Inference output through fused ops (no custom gradient bookkeeping). */
+  /**
+   * Inference output. Same kernels as {@link Mlp.apply}'s forward pass (matMul with fused bias, then
+   * ReLU), so on wasm the weights packed for sampling are reused by the loss pass of the same step.
+   */
   infer(x: tf.Tensor2D): tf.Tensor2D {
     let h = x;
     this.layers.forEach((layer, i) => {
-      h = tf.fused.matMul({ a: h, b: layer.w, bias: layer.b, ...(i + 1 < this.layers.length ? { activation: 'relu' as const } : {}) }) as tf.Tensor2D;
+      const z = tf.fused.matMul({ a: h, b: layer.w, bias: layer.b }) as tf.Tensor2D;
+      h = i + 1 < this.layers.length ? tf.relu(z) : z;
     });
     return h;
   }
@@ -118,7 +118,19 @@ export function mlpPolicy(options: MlpPolicyOptions): MlpPolicy {
       return out;
     },
     forwardLogits(features: Float32Array, n: number): Float32Array {
-      return tf.tidy(() => forward.infer(tf.tensor2d(features, [n, F])).dataSync() as Float32Array);
+      // Trajectories share states (all start at s0): run the network once per distinct row.
+      const unique = uniqueRows(features, n, F);
+      const rows = unique.numUnique < n ? unique.rows : features;
+      const m = unique.numUnique < n ? unique.numUnique : n;
+      // Read the result outside tidy: tidy walks a returned typed array element by element (~1 s per million).
+      const out = tf.tidy(() => forward.infer(tf.tensor2d(rows, [m, F])));
+      const data = out.dataSync() as Float32Array;
+      out.dispose();
+      if (m === n) return data;
+      const A = options.numActions;
+      const logits = new Float32Array(n * A);
+      for (let i = 0; i < n; i++) logits.set(data.subarray((unique.index[i] as number) * A, (unique.index[i] as number) * A + A), i * A);
+      return logits;
     },
     parameters(): Record<ParameterGroup, tf.Variable[]> {
       return { forward: forward.variables(), backward: backwardNet?.variables() ?? [], flow: flowNet?.variables() ?? [] };

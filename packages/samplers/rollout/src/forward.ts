@@ -7,6 +7,13 @@ import { checkLogRewards, maskedLogSoftmaxRows, packTrajectories } from '@gflown
  * invalid actions and `out` must stay 0 there. Implementations write probabilities summing to 1.
  */
 export interface BehaviourTransform {
+  /** `false` when the transform ignores `logProbs` (e.g. uniform): the policy is then not evaluated. Default `true`. */
+  readonly usesPolicy?: boolean;
+  /**
+   * Whether the transform is the identity at `iteration` (e.g. an annealed schedule that has reached
+   * ε = 0, τ = 1, b = 0); such batches are marked on-policy. Absent means never.
+   */
+  isOnPolicy?(iteration: number): boolean;
   apply(logProbs: Float64Array, mask: Uint8Array, n: number, numActions: number, iteration: number, out: Float64Array): void;
 }
 
@@ -65,7 +72,8 @@ export async function sampleForward<S>(
     const features = env.features(states);
     const forwardMasks = env.forwardMask(states);
     const backwardMasks = t === 0 ? new Uint8Array(m * K) : env.backwardMask(states);
-    const logits = policy.forwardLogits(features, m);
+    const usesPolicy = options.behaviour?.usesPolicy !== false;
+    const logits = usesPolicy ? policy.forwardLogits(features, m) : new Float32Array(m * A);
     const logProbs = maskedLogSoftmaxRows(logits, forwardMasks, m, A);
     const probs = new Float64Array(m * A);
     if (options.behaviour) options.behaviour.apply(logProbs, forwardMasks, m, A, options.iteration ?? 0, probs);
@@ -171,6 +179,6 @@ export async function sampleForward<S>(
     rows,
     logRewards,
     terminals,
-    options.behaviour === undefined,
+    options.behaviour === undefined || options.behaviour.isOnPolicy?.(options.iteration ?? 0) === true,
   );
 }

@@ -1,3 +1,11 @@
+export type { BackwardRollout, BackwardRolloutOptions } from './backward.js';
+export { sampleBackward } from './backward.js';
+export type { Exploration, ExplorationOptions, ExplorationValues } from './exploration.js';
+export { exploration, uniformBehaviour } from './exploration.js';
 export type { BehaviourTransform, ForwardRolloutOptions } from './forward.js';
 export { sampleForward } from './forward.js';
+export type { OffPolicySamplerOptions } from './off-policy.js';
+export { offPolicySampler } from './off-policy.js';
 export { onPolicySampler } from './on-policy.js';
+export type { Schedule, ScheduleKind, ScheduleOptions } from './schedule.js';
+export { asSchedule, EXPONENTIAL_DECAY, SCHEDULE_KINDS, schedule } from './schedule.js';

@@ -1,0 +1,16 @@
+export type {
+  ReplayBuffer,
+  ReplayBufferOptions,
+  ReplayEntry,
+  ReplayEviction,
+  ReplaySampleRequest,
+  ReplaySampling,
+  ReplayStore,
+} from './buffer.js';
+export { replayBuffer } from './buffer.js';
+export type { JsonFloat } from './codec.js';
+export type { ReplaySampler, ReplaySamplerOptions, ReplaySamplerState } from './sampler.js';
+export { replaySampler } from './sampler.js';
+export type { ReplayBufferState, StoredItemState } from './state.js';
+export { REPLAY_STATE_FORMAT } from './state.js';
+export { walkPaths } from './walk.js';

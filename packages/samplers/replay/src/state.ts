@@ -1,0 +1,101 @@
+import type { BatchShape, TrajectoryRows } from '@gflownet/core';
+import type { Item, ReplayEviction, ReplaySampling, ReplayStore } from './buffer.js';
+import type { JsonFloat } from './codec.js';
+import { decodeFloats, decodeInts, encodeFloats, encodeInts } from './codec.js';
+
+/** Value of {@link ReplayBufferState.format}. */
+export const REPLAY_STATE_FORMAT = 'gflownet-replay-buffer';
+
+/**
+ * One saved item. `path` (forward actions from s0, stop excluded) and `terminalKey` re-create the
+ * terminal state; the row arrays are present for trajectory buffers only, `stateLogRewards` only when
+ * recorded. Typed arrays are saved as plain arrays; NaN as `null`.
+ */
+export interface StoredItemState {
+  readonly terminalKey: string;
+  readonly logReward: number;
+  readonly seq: number;
+  readonly path: number[];
+  readonly features?: number[];
+  readonly forwardMasks?: number[];
+  readonly forwardActions?: number[];
+  readonly backwardMasks?: number[];
+  readonly backwardActions?: number[];
+  readonly behaviourLogProbs?: JsonFloat[];
+  readonly stateLogRewards?: JsonFloat[];
+}
+
+/**
+ * The JSON-serialisable contents of a replay buffer: its options (checked on restore), the batch
+ * shape, the FIFO position and insertion counter, and every item. Terminal states (the environment's
+ * own type) are not saved; they are re-created by replaying each item's `path` from s0.
+ */
+export interface ReplayBufferState {
+  readonly format: typeof REPLAY_STATE_FORMAT;
+  readonly version: 1;
+  readonly options: {
+    readonly capacity: number;
+    readonly store: ReplayStore;
+    readonly eviction: ReplayEviction;
+    readonly sampling: ReplaySampling;
+    readonly priorityTemperature: number;
+    readonly unique: boolean;
+  };
+  readonly shape: BatchShape | null;
+  readonly head: number;
+  readonly seq: number;
+  readonly items: StoredItemState[];
+}
+
+/** Saves one item. */
+export function encodeItem(it: Item): StoredItemState {
+  const base = { terminalKey: it.terminalKey, logReward: it.logReward, seq: it.seq, path: encodeInts(it.path) };
+  const r = it.rows;
+  if (!r) return base;
+  return {
+    ...base,
+    features: Array.from(r.features),
+    forwardMasks: encodeInts(r.forwardMasks),
+    forwardActions: encodeInts(r.forwardActions),
+    backwardMasks: encodeInts(r.backwardMasks),
+    backwardActions: encodeInts(r.backwardActions),
+    behaviourLogProbs: encodeFloats(r.behaviourLogProbs),
+    ...(r.stateLogRewards ? { stateLogRewards: encodeFloats(r.stateLogRewards) } : {}),
+  };
+}
+
+/** Restores one item, checking every array's length against the shape. */
+export function decodeItem(x: StoredItemState, shape: BatchShape | null, store: ReplayStore, index: number): Item {
+  const where = `items[${index}]`;
+  if (typeof x !== 'object' || x === null) throw new TypeError(`replay state: ${where} must be an object`);
+  if (typeof x.terminalKey !== 'string') throw new TypeError(`replay state: ${where}.terminalKey must be a string`);
+  if (!Number.isFinite(x.logReward)) throw new TypeError(`replay state: ${where}.logReward must be a finite number`);
+  if (!shape) throw new TypeError('replay state: items without a shape');
+  const { featureSize: F, numActions: A, numBackwardActions: K } = shape;
+  const path = decodeInts(x.path, Int32Array, `${where}.path`, 0, A - 2);
+  const item: Item = { terminalKey: x.terminalKey, logReward: x.logReward, seq: Number.isInteger(x.seq) ? x.seq : index, path };
+  if (store === 'terminals') return item;
+  const L = path.length + 1;
+  const rows: TrajectoryRows = {
+    features: decodeFloats(x.features, Float32Array, `${where}.features`),
+    forwardMasks: decodeInts(x.forwardMasks, Uint8Array, `${where}.forwardMasks`, 0, 1),
+    forwardActions: decodeInts(x.forwardActions, Int32Array, `${where}.forwardActions`, 0, A - 1),
+    backwardMasks: decodeInts(x.backwardMasks, Uint8Array, `${where}.backwardMasks`, 0, 1),
+    backwardActions: decodeInts(x.backwardActions, Int32Array, `${where}.backwardActions`, -1, K - 1),
+    behaviourLogProbs: decodeFloats(x.behaviourLogProbs, Float64Array, `${where}.behaviourLogProbs`),
+    ...(x.stateLogRewards !== undefined ? { stateLogRewards: decodeFloats(x.stateLogRewards, Float64Array, `${where}.stateLogRewards`) } : {}),
+  };
+  const expect: [string, number, number][] = [
+    ['features', rows.features.length, L * F],
+    ['forwardMasks', rows.forwardMasks.length, L * A],
+    ['forwardActions', rows.forwardActions.length, L],
+    ['backwardMasks', rows.backwardMasks.length, L * K],
+    ['backwardActions', rows.backwardActions.length, L],
+    ['behaviourLogProbs', rows.behaviourLogProbs.length, L],
+    ...(rows.stateLogRewards ? [['stateLogRewards', rows.stateLogRewards.length, L] as [string, number, number]] : []),
+  ];
+  for (const [name, got, want] of expect) {
+    if (got !== want) throw new RangeError(`replay state: ${where}.${name} has ${got} entries, expected ${want} for a trajectory of ${L} rows`);
+  }
+  return { ...item, rows };
+}
