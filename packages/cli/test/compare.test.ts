@@ -60,7 +60,7 @@ describe('gfn compare', () => {
     }
     const md = readFileSync(join(target, 'results.md'), 'utf8');
     expect(md).toMatch(/Produced by `gfn compare .*--objectives tb,rkl/);
-    expect(md).toMatch(/\| tb \| 2 \| [\d.e+-]+ ± [\d.e+-]+ \| [\d.e+-]+ ± [\d.e+-]+ \|/);
+    expect(md).toMatch(/\| tb \| 2 \| [\d.e+-]+ ± [\d.e+-]+ \| [\d.e+-]+ \| [\d.e+-]+ ± [\d.e+-]+ \|/);
     expect(md).toMatch(/\| rkl \| 2 \|/);
     const svg = readFileSync(join(target, 'jsd.svg'), 'utf8');
     expect(svg).toMatch(/^<svg/);
