@@ -8,11 +8,12 @@ import { registerWasmGatherGradient } from './segment-sum.js';
 /** Options of {@link wasm}. */
 export interface WasmOptions {
   /**
-   * Threads of the XNNPACK pool (default: `1`). More than one loads the threaded SIMD binary; under
-   * Node this goes through a small shim (tfjs disables threads in Node as shipped). On a 2-core
-   * machine 2 threads made a lone matMul 1.8× faster but twice as slow whenever another process
-   * held a core, so measure (`gfn bench --wasm-threads 2`) before turning it on. Browsers need
-   * cross-origin isolation (COOP/COEP headers) for threads.
+   * Threads of the XNNPACK pool (default: `1`). Experimental: more than one loads the threaded SIMD
+   * binary (under Node through a small shim; tfjs disables threads in Node as shipped). On a 2-core
+   * machine 2 threads sped up large matMuls but slowed small ones, collapsed when another process held
+   * a core, and two of four long Node runs hung in the thread pool: measure
+   * (`gfn bench --wasm-threads 2`) and avoid it for unattended runs. Browsers need cross-origin
+   * isolation (COOP/COEP headers) for threads.
    */
   readonly threads?: number;
   /** Use the SIMD binary where the runtime supports it (default: `true`); `false` is for measuring only. */
