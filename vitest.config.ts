@@ -13,7 +13,7 @@ export default defineConfig({
     hookTimeout: 120_000,
     reporters: ['default', './vitest.summary-reporter.ts'],
     projects: [
-      { extends: true, test: { name: 'packages', include: ['packages/**/test/**/*.test.ts'] } },
+      { extends: true, test: { name: 'packages', include: ['packages/**/test/**/*.test.ts', 'examples/*/test/**/*.test.ts'] } },
     ],
   },
 });

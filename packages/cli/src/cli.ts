@@ -1,9 +1,18 @@
+import { ConfigError, flagForPath } from '@gflownet/experiment';
 import { BENCH_HELP, benchCommand } from './commands/bench.js';
 import { COMPARE_HELP, compareCommand } from './commands/compare.js';
 import { exactCommand, EXACT_HELP } from './commands/exact.js';
 import { SAMPLE_HELP, sampleCommand } from './commands/sample.js';
 import { TRAIN_HELP, trainCommand } from './commands/train.js';
-import { UsageError } from './options.js';
+
+const BAD_INPUT = new Set(['UsageError', 'CheckpointError', 'ConfigError', 'SettingsError']);
+
+/** A bad-input error in the command line's words: a run-config field becomes its option (`--batch-size must be ≥ 1`). */
+function inputMessage(err: Error): string {
+  if (!(err instanceof ConfigError) || err.path.length === 0) return err.message;
+  const flag = flagForPath(err.path);
+  return flag !== undefined ? `--${flag} ${err.reason}` : err.message;
+}
 
 /** A command's entry point: resolves to its exit code (or nothing for 0). */
 export type CommandRun = (argv: readonly string[]) => Promise<number | undefined | void>;
@@ -45,8 +54,9 @@ export async function runCli(argv: readonly string[]): Promise<number> {
     const code = await command.run(rest);
     return typeof code === 'number' ? code : 0;
   } catch (err) {
-    if (err instanceof UsageError || (err instanceof Error && err.name === 'CheckpointError')) {
-      process.stderr.write(`gfn ${name}: ${err.message.replace(/^gfn \w+: /, '')}\n`);
+    // Bad input of any kind (options, configs, data files, checkpoints) is one line and exit code 2.
+    if (err instanceof Error && BAD_INPUT.has(err.name)) {
+      process.stderr.write(`gfn ${name}: ${inputMessage(err).replace(/^gfn \w+: /, '')}\n`);
       return 2;
     }
     const e = err as Error;

@@ -1,4 +1,3 @@
 export { registerCommand, runCli } from './cli.js';
-export type { ResultsFile } from './commands/train.js';
-export { runTraining } from './commands/train.js';
-export { writeJsonAtomic, writeTextAtomic } from './results.js';
+export type { ExperimentRun, ResultsFile, RunConfig, RunConfigInput } from '@gflownet/experiment';
+export { runExperiment, writeJsonAtomic, writeTextAtomic } from '@gflownet/experiment';

@@ -5,39 +5,43 @@ export class UsageError extends Error {
   override name = 'UsageError';
 }
 
-/** Declarative description of one command-line option. */
-export type OptionSpec =
-  | { readonly type: 'int'; readonly default?: number; readonly min?: number; readonly max?: number; readonly help: string }
-  | { readonly type: 'number'; readonly default?: number; readonly min?: number; readonly max?: number; readonly exclusiveMin?: boolean; readonly help: string }
-  | { readonly type: 'string'; readonly default?: string; readonly help: string }
-  | { readonly type: 'enum'; readonly choices: readonly string[]; readonly default?: string; readonly help: string }
-  | { readonly type: 'boolean'; readonly help: string };
+/** One command-line option: how to read it and its help line. */
+export interface OptionSpec {
+  readonly type: 'int' | 'number' | 'string' | 'boolean' | 'list';
+  readonly choices?: readonly string[];
+  readonly help: string;
+  /** Shown in the help; the value itself comes from where the default lives (the config schema). */
+  readonly default?: string | number | boolean;
+}
 
 export type OptionSpecs = Readonly<Record<string, OptionSpec>>;
 
-/** Parsed values: numbers for int/number, strings for string/enum, booleans for flags; absent when unset without default. */
-export type ParsedOptions = Record<string, string | number | boolean | undefined>;
+/** Options as given: raw strings for value options, booleans for flags; only what was given appears. */
+export type GivenOptions = Record<string, string | boolean>;
 
-function parseNumber(name: string, raw: string, spec: Extract<OptionSpec, { type: 'int' | 'number' }>): number {
-  const v = Number(raw);
-  if (raw.trim() === '' || !Number.isFinite(v)) throw new UsageError(`--${name} expects a number, got "${raw}"`);
-  if (spec.type === 'int' && !Number.isInteger(v)) throw new UsageError(`--${name} expects an integer, got "${raw}"`);
-  if (spec.min !== undefined) {
-    const exclusive = spec.type === 'number' && spec.exclusiveMin === true;
-    if (exclusive ? v <= spec.min : v < spec.min) throw new UsageError(`--${name} must be ${exclusive ? '>' : '≥'} ${spec.min}, got ${raw}`);
+/**
+ * Parses `argv` against `specs` with Node's parseArgs. Unknown options and missing values raise a
+ * {@link UsageError}. Two extensions: a value may start with a dash (`--seed -1`, `--logz-init -5`),
+ * and a flag can be turned off with `--no-<flag>`.
+ */
+export function parseOptions(command: string, argv: readonly string[], specs: OptionSpecs): { given: GivenOptions; help: boolean } {
+  const tokens: string[] = [];
+  const negated: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i] as string;
+    const name = a.startsWith('--') ? a.slice(2) : '';
+    const spec = specs[name];
+    if (spec && spec.type !== 'boolean' && i + 1 < argv.length) {
+      tokens.push(`${a}=${argv[++i] as string}`); // `--seed -1` → `--seed=-1`, which parseArgs reads as a value
+    } else if (name.startsWith('no-') && specs[name.slice(3)]?.type === 'boolean') negated.push(name.slice(3));
+    else tokens.push(a);
   }
-  if (spec.max !== undefined && v > spec.max) throw new UsageError(`--${name} must be ≤ ${spec.max}, got ${raw}`);
-  return v;
-}
-
-/** Parses `argv` against `specs`; unknown options, missing values and bad values raise {@link UsageError}. */
-export function parseOptions(command: string, argv: readonly string[], specs: OptionSpecs): ParsedOptions {
   const config: Record<string, { type: 'string' | 'boolean' }> = { help: { type: 'boolean' } };
   for (const [name, spec] of Object.entries(specs)) config[name] = { type: spec.type === 'boolean' ? 'boolean' : 'string' };
   let values: Record<string, string | boolean | undefined>;
   let positionals: string[];
   try {
-    ({ values, positionals } = parseArgs({ args: [...argv], options: config, strict: true, allowPositionals: true }) as {
+    ({ values, positionals } = parseArgs({ args: tokens, options: config, strict: true, allowPositionals: true }) as {
       values: Record<string, string | boolean | undefined>;
       positionals: string[];
     });
@@ -46,78 +50,38 @@ export function parseOptions(command: string, argv: readonly string[], specs: Op
     throw new UsageError(`gfn ${command}: ${msg.replace(/\. To specify a positional argument.*$/, '')}`);
   }
   if (positionals.length > 0) throw new UsageError(`gfn ${command}: unexpected argument "${positionals[0]}"`);
-  const out: ParsedOptions = { help: values.help === true };
-  for (const [name, spec] of Object.entries(specs)) {
-    const raw = values[name];
-    if (spec.type === 'boolean') {
-      out[name] = raw === true;
-      continue;
-    }
-    if (raw === undefined) {
-      out[name] = spec.default;
-      continue;
-    }
-    const s = String(raw);
-    if (spec.type === 'int' || spec.type === 'number') out[name] = parseNumber(name, s, spec);
-    else if (spec.type === 'enum') {
-      if (!spec.choices.includes(s)) throw new UsageError(`--${name} must be one of ${spec.choices.join('|')}, got "${s}"`);
-      out[name] = s;
-    } else out[name] = s;
-  }
-  return out;
+  const given: GivenOptions = {};
+  for (const [name, v] of Object.entries(values)) if (v !== undefined && name !== 'help') given[name] = v;
+  for (const name of negated) given[name] = false;
+  return { given, help: values.help === true };
 }
 
-/**
- * Command-line tokens equivalent to a JSON config file (`{"height": 16, "quiet": true}`), validated
- * against `specs`: unknown keys, wrong types and out-of-range values are {@link UsageError}s naming the
- * file and the key. Command-line options given after these tokens win.
- */
-export function configTokens(command: string, text: string, file: string, specs: OptionSpecs): string[] {
-  let config: unknown;
-  try {
-    config = JSON.parse(text);
-  } catch (err) {
-    throw new UsageError(`config ${file} is not valid JSON (${(err as Error).message.split('\n')[0]})`);
-  }
-  if (typeof config !== 'object' || config === null || Array.isArray(config)) throw new UsageError(`config ${file} must be a JSON object of option names to values`);
-  const tokens: string[] = [];
-  for (const [key, value] of Object.entries(config)) {
-    const spec = specs[key];
-    if (!spec || key === 'config') throw new UsageError(`config ${file}: unknown key "${key}"`);
-    if (spec.type === 'boolean') {
-      if (typeof value !== 'boolean') throw new UsageError(`config ${file}: "${key}" must be true or false`);
-      if (value) tokens.push(`--${key}`);
-      continue;
-    }
-    if (typeof value !== 'string' && typeof value !== 'number') throw new UsageError(`config ${file}: "${key}" must be a string or a number`);
-    tokens.push(`--${key}=${String(value)}`);
-  }
-  try {
-    parseOptions(command, tokens, specs);
-  } catch (err) {
-    if (err instanceof UsageError) throw new UsageError(`config ${file}: ${err.message.replace(/^gfn \w+: /, '')}`);
-    throw err;
-  }
-  return tokens;
+/** Reads a number option's text; a bad value is a {@link UsageError} naming the option. */
+export function numberOption(name: string, raw: string | boolean | undefined, integer: boolean): number | undefined {
+  if (raw === undefined) return undefined;
+  const v = Number(raw);
+  if (typeof raw !== 'string' || raw.trim() === '' || !Number.isFinite(v)) throw new UsageError(`--${name} expects a number, got "${String(raw)}"`);
+  if (integer && !Number.isSafeInteger(v)) throw new UsageError(`--${name} expects an integer, got "${raw}"`);
+  return v;
 }
 
 /** Help text of a command from its specs. */
 export function helpText(usage: string, summary: string, specs: OptionSpecs): string {
   const lines = [`Usage: ${usage}`, '', summary, '', 'Options:'];
   const rows = Object.entries(specs).map(([name, spec]) => {
-    const arg = spec.type === 'boolean' ? '' : spec.type === 'enum' ? ` ${spec.choices.join('|')}` : spec.type === 'string' ? ' VALUE' : ' N';
-    const def = 'default' in spec && spec.default !== undefined ? ` (default: ${spec.default})` : '';
+    const arg = spec.type === 'boolean' ? '' : spec.choices ? ` ${spec.choices.join('|')}` : spec.type === 'string' ? ' VALUE' : spec.type === 'list' ? ' N,N' : ' N';
+    const def = spec.default !== undefined ? ` (default: ${String(spec.default)})` : '';
     return [`  --${name}${arg}`, `${spec.help}${def}`] as const;
   });
   rows.push(['  --help', 'Show this help']);
-  const width = Math.max(...rows.map((r) => r[0].length)) + 2;
-  for (const [l, r] of rows) lines.push(l.padEnd(width) + r);
+  const width = Math.min(40, Math.max(...rows.map((r) => r[0].length)) + 2);
+  for (const [l, r] of rows) lines.push(l.length >= width ? `${l}\n${''.padEnd(width)}${r}` : l.padEnd(width) + r);
   return lines.join('\n');
 }
 
 /** Reads a required option, or raises a {@link UsageError} naming it. */
-export function required<T extends string | number>(options: ParsedOptions, name: string, command: string): T {
-  const v = options[name];
-  if (v === undefined) throw new UsageError(`gfn ${command}: --${name} is required`);
-  return v as T;
+export function required(given: GivenOptions, name: string, command: string): string {
+  const v = given[name];
+  if (typeof v !== 'string') throw new UsageError(`gfn ${command}: --${name} is required`);
+  return v;
 }

@@ -3,8 +3,25 @@ import { DataError, parseCsv } from '@gflownet/env-dag';
 import { CheckpointError, parseCheckpoint, serializeCheckpoint } from '@gflownet/trainer';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { configTokens, parseOptions, UsageError } from '../src/options.js';
-import { TRAIN_OPTIONS } from '../src/training-options.js';
+import { ConfigError, readFlagValue, RUN_FLAGS, resolveRunConfig, runConfigFromFlat } from '@gflownet/experiment';
+import { hypergridExperiment } from '@gflownet/env-hypergrid/experiment';
+import { SettingsError } from '@gflownet/core';
+import { parseOptions, UsageError } from '../src/options.js';
+import { runOptionSpecs } from '../src/run-options.js';
+
+const TRAIN_OPTIONS = runOptionSpecs();
+const entry = hypergridExperiment as never;
+
+/** A flat JSON config through the experiment layer: typed by flag, then resolved against the schema. */
+function resolveFlat(config: unknown): void {
+  if (typeof config !== 'object' || config === null || Array.isArray(config)) throw new ConfigError([], 'must be an object');
+  const typed: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(config)) {
+    const flag = RUN_FLAGS[k];
+    typed[k] = flag && typeof v === 'string' ? readFlagValue(k, flag, v) : v;
+  }
+  resolveRunConfig(runConfigFromFlat(typed, entry), entry);
+}
 
 /** Runs `f`; an exception of an expected (clear-message) class counts as handled, anything else fails. */
 function handled(f: () => unknown, ...expected: (new (...a: never[]) => Error)[]): boolean {
@@ -26,14 +43,14 @@ describe('fuzz: inputs at the boundary never cause unhandled exceptions', () => 
     fc.assert(
       fc.property(fc.dictionary(fc.oneof(fc.constantFrom(...optionNames), fc.string()), value, { maxKeys: 6 }), (config) => {
         counts.configs++;
-        handled(() => configTokens('train', JSON.stringify(config), 'fuzz.json', TRAIN_OPTIONS), UsageError);
+        handled(() => resolveFlat(config), ConfigError, SettingsError);
       }),
       { numRuns: 600 },
     );
     fc.assert(
       fc.property(fc.string(), (text) => {
         counts.configs++;
-        handled(() => configTokens('train', text, 'fuzz.json', TRAIN_OPTIONS), UsageError);
+        handled(() => resolveFlat(JSON.parse(text)), ConfigError, SettingsError, SyntaxError);
       }),
       { numRuns: 400 },
     );

@@ -22,12 +22,22 @@ export type { RandomState } from './random.js';
 export { Random } from './random.js';
 export type { RowArray, Rows } from './rows.js';
 export { concatRows, selectRows } from './rows.js';
+export type { RowLayout } from './row-layout.js';
+export { maskedMean, padRows, rowLayout, shiftRows } from './row-layout.js';
+export type { DenseActivation } from './dense.js';
+export { dense } from './dense.js';
+export type { BehaviourTransform } from './behaviour.js';
+export { uniformBehaviour } from './behaviour.js';
+export type { ForwardRolloutOptions } from './forward-rollout.js';
+export { sampleForward } from './forward-rollout.js';
+export type { BackwardRollout, BackwardRolloutOptions } from './backward-rollout.js';
+export { sampleBackward } from './backward-rollout.js';
 export type { Sampler, SampleRequest } from './sampler.js';
 export { isSampler, SamplerTypeId } from './sampler.js';
 export type { TrajectoryTensorOptions, TrajectoryTensors } from './trajectory-tensors.js';
 export { trajectoryTensors, uniformBackwardLogProbs } from './trajectory-tensors.js';
 export type { BatchShape, BehaviourRecord, TrajectoryBatch, TrajectoryRows } from './trajectories.js';
-export { behaviourLogProbsPerTrajectory, packTrajectories, trajectoryLengths, trajectoryRows } from './trajectories.js';
+export { behaviourLogProbsPerTrajectory, packTrajectories, trajectoryLengths, trajectoryRowIndices, trajectoryRows } from './trajectories.js';
 export type { RegressionLoss } from './regression-loss.js';
 export { regressionLoss } from './regression-loss.js';
 export type { ExactEvaluation, ExactEvaluator } from './evaluate.js';
@@ -36,3 +46,14 @@ export type { Parents } from './parents.js';
 export { parentsOf } from './parents.js';
 export type { RowKey, UniqueRows } from './unique-rows.js';
 export { expandRows, pickEntries, uniqueRows } from './unique-rows.js';
+export type {
+  BuildContext,
+  BuiltEnvironment,
+  EnvironmentExperiment,
+  InputFile,
+  MetricsContext,
+  SettingSpec,
+  SettingSpecs,
+  SettingValues,
+} from './experiment.js';
+export { isEnvironmentExperiment, SettingsError } from './experiment.js';

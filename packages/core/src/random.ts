@@ -23,6 +23,8 @@ export class Random {
     }
     // splitmix32 spreads small seeds over the whole state before sfc32 starts.
     let s = (seed ^ Math.floor(seed / 0x100000000)) >>> 0;
+    // Small negative seeds fold onto small non-negative ones above (-1 → 0); a salt keeps them apart.
+    if (seed < 0) s = (s ^ 0x5bd1e995) >>> 0;
     const split = (): number => {
       s = (s + 0x9e3779b9) >>> 0;
       let z = s;

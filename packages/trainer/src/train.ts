@@ -1,8 +1,9 @@
 import type { Environment, ExactEvaluation, ExactEvaluator, Objective, Policy, Sampler } from '@gflownet/core';
-import { assertGradientsRegistered, exactEvaluator, Random } from '@gflownet/core';
+import { assertGradientsRegistered, exactEvaluator, isEnvironment, isObjective, isPolicy, isSampler, Random } from '@gflownet/core';
 import * as tf from '@tensorflow/tfjs-core';
 import type { SavedTensor, TrainingState } from './checkpoint.js';
 import { CheckpointError } from './checkpoint.js';
+import type { HistoryRecord } from './history.js';
 import type { LearningRates, OptimisedGroup } from './optimizers.js';
 import { makeOptimisers, resolveLearningRates } from './optimizers.js';
 
@@ -42,23 +43,6 @@ export interface IterationInfo {
   readonly iteration: number;
   readonly iterations: number;
   readonly loss: number;
-}
-
-/** Metrics at one evaluation point. */
-export interface HistoryRecord {
-  /** Iterations completed. */
-  readonly iteration: number;
-  /** Trajectories sampled so far. */
-  readonly trajectories: number;
-  /** Mean training loss since the previous record. */
-  readonly loss: number;
-  readonly logZ: number | null;
-  /** Exact metrics, when the environment can enumerate its states. */
-  readonly jsd?: number;
-  readonly l1?: number;
-  readonly tv?: number;
-  /** Training seconds (sampling and update, evaluation excluded) so far. */
-  readonly seconds: number;
 }
 
 /** Where the time went. */
@@ -107,6 +91,15 @@ function checkPositiveInt(name: string, v: number): void {
   if (!Number.isInteger(v) || v < 1) throw new RangeError(`${name} must be a positive integer, got ${v}`);
 }
 
+/** A missing or wrong part is named, rather than failing later on `undefined.requires`. */
+function checkParts(options: TrainOptions<unknown>): void {
+  const parts = { env: isEnvironment, policy: isPolicy, objective: isObjective, sampler: isSampler } as const;
+  for (const [name, is] of Object.entries(parts)) {
+    const v = (options as unknown as Record<string, unknown>)[name];
+    if (!is(v)) throw new TypeError(`train: options.${name} ${v === undefined ? 'is missing' : 'is not a gflownet-ts ' + name}`);
+  }
+}
+
 const save = (vars: readonly tf.Variable[]): SavedTensor[] => vars.map((v) => ({ shape: [...v.shape], data: v.dataSync().slice() as Float32Array }));
 
 function restore(vars: readonly tf.Variable[], saved: readonly SavedTensor[], group: string): void {
@@ -140,6 +133,7 @@ export function restorePolicy(policy: Policy, state: Pick<TrainingState, 'parame
  */
 export async function train<S>(options: TrainOptions<S>): Promise<TrainResult> {
   assertGradientsRegistered();
+  checkParts(options);
   const { env, policy, objective, sampler, iterations, resume } = options;
   const batchSize = options.batchSize ?? 16;
   checkPositiveInt('iterations', iterations);
@@ -233,7 +227,7 @@ export async function train<S>(options: TrainOptions<S>): Promise<TrainResult> {
       const t0 = now();
       const batch = await sampler.sample({ env, policy, n: batchSize, random, iteration: it, recordStateLogRewards: objective.requires.stateLogRewards === true });
       const t1 = now();
-      const { value, grads } = tf.variableGrads(() => objective.loss({ policy, batch, ...(logZ ? { logZ } : {}) }), allVariables);
+      const { value, grads } = tf.variableGrads(() => objective.loss({ policy, batch, env, ...(logZ ? { logZ } : {}) }), allVariables);
       const loss = value.dataSync()[0] as number;
       const t2 = now();
       if (!Number.isFinite(loss)) {

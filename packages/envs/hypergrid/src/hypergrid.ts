@@ -13,6 +13,11 @@ export interface HypergridOptions {
   readonly r1?: number;
   /** Bonus R2 where every 0.3 < |x_d/(H−1) − 0.5| < 0.4 (default: `2`). */
   readonly r2?: number;
+  /**
+   * A reward of your own, R(x) > 0 of the coordinates, replacing the R0/R1/R2 formula (checked once on
+   * every terminal state when the grid is enumerated; log Z is then found by enumeration).
+   */
+  readonly reward?: (coords: readonly number[]) => number;
 }
 
 /** The hypergrid environment: states are `Rows<Int32Array>` of width D. */
@@ -34,6 +39,14 @@ export const MAX_ENUMERABLE_STATES = 4_000_000;
 
 function checkInt(name: string, v: number, min: number): void {
   if (!Number.isInteger(v) || v < min) throw new RangeError(`hypergrid: ${name} must be an integer ≥ ${min}, got ${v}`);
+}
+
+function checkedCustomReward(reward: (coords: readonly number[]) => number, coords: number[]): number {
+  const r = reward(coords);
+  if (typeof r !== 'number' || !Number.isFinite(r) || r <= 0) {
+    throw new RangeError(`hypergrid: the custom reward of (${coords.join(', ')}) is ${String(r)}; it must be a finite number > 0`);
+  }
+  return r;
 }
 
 function checkReward(name: string, v: number, positive: boolean): void {
@@ -75,7 +88,7 @@ export function hypergrid(options: HypergridOptions = {}): Hypergrid {
     outer[x] = a > 0.25 ? 1 : 0;
     ring[x] = a > 0.3 && a < 0.4 ? 1 : 0;
   }
-  const reward = (c: ArrayLike<number>): number => {
+  const banded = (c: ArrayLike<number>): number => {
     let inOuter = 1;
     let inRing = 1;
     for (let d = 0; d < D; d++) {
@@ -85,6 +98,8 @@ export function hypergrid(options: HypergridOptions = {}): Hypergrid {
     }
     return r0 + r1 * inOuter + r2 * inRing;
   };
+  const custom = options.reward;
+  const reward = custom === undefined ? banded : (c: ArrayLike<number>): number => checkedCustomReward(custom, Array.from(c));
 
   const check = (states: Rows<Int32Array>): void => {
     if (states.width !== D) throw new RangeError(`hypergrid: states have width ${states.width}, expected ndim ${D}`);
@@ -191,6 +206,10 @@ export function hypergrid(options: HypergridOptions = {}): Hypergrid {
       return { data, width: D, n: total };
     },
     trueLogZ() {
+      if (custom !== undefined) {
+        const all = env.enumerate?.() as Rows<Int32Array>;
+        return logSumExp(Array.from({ length: all.n }, (_, i) => Math.log(reward(all.data.subarray(i * D, (i + 1) * D)))));
+      }
       // Each indicator is a product over dimensions, so Σ_x R(x) has a closed form.
       let nOuter = 0;
       let nRing = 0;

@@ -5,13 +5,14 @@ import { wasm } from '@gflownet/backend-wasm';
 import type { Backend } from '@gflownet/core';
 import { useBackend } from '@gflownet/core';
 import * as tf from '@tensorflow/tfjs-core';
+import { BACKEND_NAMES } from './config.js';
 
 /**
  * Backends the CLI can select with `--backend`. `wasm` is the default (fastest of those that install
  * everywhere); `node` and `node-gpu` load `@tensorflow/tfjs-node(-gpu)` at run time and say what to
  * install when it is missing.
  */
-export const BACKENDS = ['wasm', 'cpu', 'node', 'node-gpu'] as const;
+export const BACKENDS = BACKEND_NAMES;
 export type BackendName = (typeof BACKENDS)[number];
 
 /** Settings of {@link selectBackend}. */

@@ -1,0 +1,88 @@
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
+import { SettingsError } from '@gflownet/core';
+
+/** SHA-256 of a text, hex. */
+export function sha256(text: string | Uint8Array): string {
+  return createHash('sha256').update(text).digest('hex');
+}
+
+/** Reads an input file, or a {@link SettingsError} naming the setting and the file. */
+export function readInputFile(path: string, setting: string): string {
+  if (!existsSync(path)) throw new SettingsError(`--${setting}: no such file "${path}"`);
+  if (statSync(path).isDirectory()) throw new SettingsError(`--${setting}: "${path}" is a directory, not a file`);
+  return readFileSync(path, 'utf8');
+}
+
+/** Removes temporary files `<path>.tmp-<pid>` left by writers that died (their process is gone). */
+export function removeStaleTemporaries(path: string): void {
+  const target = resolve(path);
+  const dir = dirname(target);
+  if (!existsSync(dir)) return;
+  const prefix = `${basename(target)}.tmp-`;
+  for (const name of readdirSync(dir)) {
+    if (!name.startsWith(prefix)) continue;
+    const pid = Number(name.slice(prefix.length));
+    if (Number.isInteger(pid) && pid !== process.pid && processAlive(pid)) continue;
+    try {
+      unlinkSync(join(dir, name));
+    } catch {
+      // Another process removed it first.
+    }
+  }
+}
+
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * Writes text atomically: to a temporary file beside the target, then renamed over it, so a crash never
+ * leaves a half-written file; the temporary is removed when writing fails.
+ */
+export function writeTextAtomic(path: string, text: string | Uint8Array): void {
+  const target = resolve(path);
+  mkdirSync(dirname(target), { recursive: true });
+  const tmp = `${target}.tmp-${process.pid}`;
+  try {
+    writeFileSync(tmp, text);
+    renameSync(tmp, target);
+  } catch (err) {
+    try {
+      unlinkSync(tmp);
+    } catch {
+      // Never written.
+    }
+    throw err;
+  }
+}
+
+/** Writes JSON atomically (see {@link writeTextAtomic}). */
+export function writeJsonAtomic(path: string, value: unknown): void {
+  writeTextAtomic(path, `${JSON.stringify(value, null, 2)}\n`);
+}
+
+/**
+ * Checks before training that a file can be written at `path`: its folder exists or can be made, is a
+ * folder and is writable, and `path` is not a folder. Throws a {@link SettingsError} naming the option.
+ */
+export function checkWritable(path: string, option: string): void {
+  const target = resolve(path);
+  if (existsSync(target) && statSync(target).isDirectory()) throw new SettingsError(`--${option} ${path} is a directory; give a file name`);
+  let dir = dirname(target);
+  while (!existsSync(dir)) dir = dirname(dir);
+  if (!statSync(dir).isDirectory()) throw new SettingsError(`--${option} ${path}: ${dir} is a file, not a directory`);
+  const probe = join(dir, `.gfn-write-check-${process.pid}`);
+  try {
+    writeFileSync(probe, '');
+    unlinkSync(probe);
+  } catch (err) {
+    throw new SettingsError(`--${option} ${path}: cannot write in ${dir} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+  }
+}
