@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Runs every check a submission must pass and ends with one plain line that CI reads:
-// `tests: N passed, M failed[, K skipped]`. The vitest suite counts test by test; type checks,
-// package checks and each example count as one test each. Exits non-zero on any failure.
+// `tests: N passed, M failed[, K skipped]`. The vitest suite counts test by test; type checks, the
+// dependency check, package checks and each example count as one test each. Exits non-zero on any failure.
 import { spawn } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -35,6 +35,7 @@ async function check(label, command, args, options) {
 }
 
 await check('type check', 'pnpm', ['typecheck']);
+await check('dependency check', 'node', ['scripts/check-deps.mjs']);
 
 const suite = await run('test suite', 'pnpm', ['vitest', 'run']);
 const m = /tests: (\d+) passed, (\d+) failed(?:, (\d+) skipped)?/.exec(suite.tail);

@@ -72,3 +72,14 @@ describe('gfn train: the experiment layer behind the options', () => {
     expect(read(file).config).toMatchObject({ height: 4, hidden: [8], iterations: 5 });
   });
 });
+
+describe('gfn train: locks', () => {
+  it('refuses a second run on a checkpoint path another live process holds, and takes over a dead one', async () => {
+    const checkpoint = join(dir, 'locked.ckpt');
+    writeFileSync(`${checkpoint}.lock`, '1'); // pid 1 is always alive
+    expect(await runCli(['train', ...tiny, '--checkpoint', checkpoint])).toBe(2);
+    expect(err).toMatch(/--checkpoint .*locked\.ckpt is in use by another run \(process 1\)/);
+    writeFileSync(`${checkpoint}.lock`, '999999999'); // no such process
+    expect(await runCli(['train', ...tiny, '--checkpoint', checkpoint]), err).toBe(0);
+  });
+});

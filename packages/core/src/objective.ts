@@ -1,4 +1,5 @@
 import type * as tf from '@tensorflow/tfjs-core';
+import type { Environment } from './environment.js';
 import type { Policy } from './policy.js';
 import type { TrajectoryBatch } from './trajectories.js';
 
@@ -13,6 +14,8 @@ export interface ObjectiveRequirements {
   readonly flow?: boolean;
   /** log R of every visited state (modified DB); the sampler records {@link TrajectoryBatch.stateLogRewards}. */
   readonly stateLogRewards?: boolean;
+  /** The environment in its context, {@link ObjectiveContext.env} (flow matching, built without one, lists parents with it). */
+  readonly env?: boolean;
 }
 
 /** Everything an objective may read to compute its loss. */
@@ -21,6 +24,11 @@ export interface ObjectiveContext {
   readonly batch: TrajectoryBatch;
   /** The learned log Z, when {@link ObjectiveRequirements.logZ} is set. */
   readonly logZ?: tf.Variable;
+  /**
+   * The environment the batch comes from. Training loops pass it always, so an objective that needs
+   * it (to list the parents of visited states, as flow matching does) can be built without it.
+   */
+  readonly env?: Environment;
 }
 
 /**

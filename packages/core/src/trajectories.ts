@@ -35,6 +35,13 @@ export interface TrajectoryBatch<S = unknown> {
   /** The terminating states, one per trajectory. */
   readonly terminals: S;
   /**
+   * The visited state of every row, in row order: `numRows` states of the environment's own batch
+   * type (row `r`'s state is `env.select(states, [r])`; each trajectory's last row is its terminal).
+   * The samplers record it, so objectives that need states (flow matching lists their parents) do
+   * not replay trajectories through the environment. Optional: batches built without it stay valid.
+   */
+  readonly states?: S;
+  /**
    * `[numRows]` log R(s) of every row's state where the environment lets it stop and the sampler
    * was asked to record it (modified detailed balance needs this); NaN elsewhere. Absent otherwise.
    */
@@ -106,9 +113,27 @@ export function trajectoryRows(batch: TrajectoryBatch, b: number): TrajectoryRow
   return rows;
 }
 
+/** Row indices of the given trajectories of a batch, trajectory after trajectory (e.g. to `env.select` their {@link TrajectoryBatch.states}). */
+export function trajectoryRowIndices(batch: Pick<TrajectoryBatch, 'offsets' | 'numTrajectories'>, trajectories: ArrayLike<number>): Int32Array {
+  let total = 0;
+  for (let k = 0; k < trajectories.length; k++) {
+    const b = trajectories[k] as number;
+    if (!(Number.isInteger(b) && b >= 0 && b < batch.numTrajectories)) throw new RangeError(`trajectoryRowIndices: trajectory ${b} is not in a batch of ${batch.numTrajectories}`);
+    total += (batch.offsets[b + 1] as number) - (batch.offsets[b] as number);
+  }
+  const out = new Int32Array(total);
+  let k = 0;
+  for (let j = 0; j < trajectories.length; j++) {
+    const b = trajectories[j] as number;
+    for (let r = batch.offsets[b] as number; r < (batch.offsets[b + 1] as number); r++) out[k++] = r;
+  }
+  return out;
+}
+
 /**
  * Packs trajectories (each given as its rows) into one {@link TrajectoryBatch}. Used by samplers and
- * replay buffers to mix fresh and stored trajectories.
+ * replay buffers to mix fresh and stored trajectories. `states`, when given, are the visited states
+ * of all rows in the packed order (trajectory after trajectory, s0 first), see {@link TrajectoryBatch.states}.
  */
 export function packTrajectories<S>(
   shape: BatchShape,
@@ -116,6 +141,7 @@ export function packTrajectories<S>(
   logRewards: ArrayLike<number>,
   terminals: S,
   onPolicy: boolean,
+  states?: S,
 ): TrajectoryBatch<S> {
   const B = trajectories.length;
   const offsets = new Int32Array(B + 1);
@@ -164,6 +190,7 @@ export function packTrajectories<S>(
     backwardActions,
     logRewards: Float64Array.from(logRewards),
     terminals,
+    ...(states !== undefined ? { states } : {}),
     ...(stateLogRewards ? { stateLogRewards } : {}),
     behaviour: { logProbs, onPolicy },
   };

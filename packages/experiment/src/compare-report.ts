@@ -97,3 +97,45 @@ export function jsdPlot(objectives: readonly string[], results: ReadonlyMap<stri
   return `${out.join('\n')}\n`;
 }
 
+
+/** What {@link comparisonMarkdown} reports. */
+export interface ComparisonSummary {
+  /** The command that produced the comparison, for the reader to rerun. */
+  readonly command: string;
+  readonly minutes: number;
+  /** Runs reused from an earlier invocation, of `runs`. */
+  readonly reused: number;
+  readonly runs: number;
+  /** First and last seed. */
+  readonly seeds: readonly [number, number];
+  /** One finished run, whose settings every run shares; undefined when none finished. */
+  readonly first: ResultsFile | undefined;
+  /** The table of {@link resultsTable}. */
+  readonly table: string;
+  /** "objective seed N: message" of each failed run. */
+  readonly failures: readonly string[];
+}
+
+/** The results.md of a comparison: command, shared settings, the table, how to read it, failures, the plot. */
+export function comparisonMarkdown(c: ComparisonSummary): string {
+  const show = (v: unknown): string =>
+    Array.isArray(v) ? v.join(',') : typeof v === 'object' && v !== null ? Object.entries(v).map(([k, x]) => `${k} ${String(x)}`).join(' / ') : String(v);
+  const settings = c.first ? Object.entries(c.first.config).filter(([k]) => !['packageVersions', 'objective', 'seed', 'runConfig'].includes(k)) : [];
+  return [
+    '# Objective comparison',
+    '',
+    `Produced by \`${c.command}\` (${c.minutes.toFixed(1)} min in all${c.reused > 0 ? `; ${c.reused} of the ${c.runs} runs reused from an earlier invocation` : ''}).`,
+    '',
+    c.first ? `Settings of every run: ${settings.map(([k, v]) => `${k} ${show(v)}`).join(', ')}; seeds ${c.seeds[0]}–${c.seeds[1]}.` : 'No run finished.',
+    '',
+    c.table,
+    '',
+    'Final JSD is the exact Jensen–Shannon divergence between the learned terminating distribution P_F^T and R/Z after the last iteration; ',
+    'lowest JSD the lowest value at any evaluation of a run (every --eval-every iterations), averaged over seeds. ',
+    'log Z error is |log Z − log Ẑ| for the objectives that learn log Z (n/a for the others). Time is wall time per run, evaluation included.',
+    '',
+    ...(c.failures.length > 0 ? ['Failed runs (left out of the table and the plot):', '', ...c.failures.map((f) => `- ${f}`), ''] : []),
+    '![JSD against trajectories sampled](jsd.svg)',
+    '',
+  ].join('\n');
+}

@@ -86,3 +86,35 @@ export function checkWritable(path: string, option: string): void {
     throw new SettingsError(`--${option} ${path}: cannot write in ${dir} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
   }
 }
+
+/**
+ * Takes an exclusive lock on `path` for the life of this process (a `<path>.lock` file holding the pid,
+ * created exclusively), so two runs cannot write the same checkpoint or results file. A lock left by a
+ * process that is gone is taken over. Returns the function that releases it (also run at exit).
+ */
+export function lockPath(path: string, option: string): () => void {
+  const lock = `${resolve(path)}.lock`;
+  mkdirSync(dirname(lock), { recursive: true });
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      writeFileSync(lock, String(process.pid), { flag: 'wx' });
+      const release = (): void => {
+        try {
+          if (readFileSync(lock, 'utf8') === String(process.pid)) unlinkSync(lock);
+        } catch {
+          // Already gone.
+        }
+      };
+      process.once('exit', release);
+      return release;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+      const owner = Number(readFileSync(lock, 'utf8'));
+      if (Number.isInteger(owner) && owner !== process.pid && processAlive(owner)) {
+        throw new SettingsError(`--${option} ${path} is in use by another run (process ${owner}); wait for it or choose another path`);
+      }
+      unlinkSync(lock); // left by a process that died: take it over
+    }
+  }
+  throw new SettingsError(`--${option} ${path}: cannot take the lock ${lock}`);
+}

@@ -1,6 +1,5 @@
 import type { Backend } from '@gflownet/core';
-import { assertGradientsRegistered, expandRows, MASKED_LOGIT, maskedLogSoftmax, pickEntries, Random } from '@gflownet/core';
-import { dense } from '@gflownet/estimator-mlp';
+import { assertGradientsRegistered, dense, expandRows, MASKED_LOGIT, maskedLogSoftmax, pickEntries, Random } from '@gflownet/core';
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 

@@ -10,6 +10,8 @@ export interface DescribeEnvironmentOptions {
   readonly seed?: number;
   /** Tolerance of the true-log-Z check (default: `1e-9`). */
   readonly logZTolerance?: number;
+  /** Enumerated states (the first ones) whose backward actions are checked too (default: `4096`). */
+  readonly maxEnumeratedChecks?: number;
 }
 
 function randomValid(mask: Uint8Array, offset: number, k: number, random: Random): number {
@@ -18,9 +20,81 @@ function randomValid(mask: Uint8Array, offset: number, k: number, random: Random
   return valid[random.int(valid.length)] as number;
 }
 
+/** Everything observable about a batch (keys, features, masks), to detect an input modified in place. */
+function fingerprint<S>(env: Environment<S>, states: S): string {
+  return [stateKeys(env, states).join('|'), Array.from(env.features(states)).join(','), env.forwardMask(states).join(''), env.backwardMask(states).join('')].join('#');
+}
+
+/** The states of `walks` random forward walks from s0 (stop excluded), one batch per step. */
+function walkStates<S>(env: Environment<S>, walks: number, random: Random): S[] {
+  const A = env.numActions;
+  const out: S[] = [];
+  let states = env.initialStates(walks);
+  for (let t = 0; t < env.maxTrajectoryLength; t++) {
+    out.push(states);
+    const n = env.batchSize(states);
+    const fm = env.forwardMask(states);
+    const moving: number[] = [];
+    const moves: number[] = [];
+    for (let i = 0; i < n; i++) {
+      const canMove = fm.subarray(i * A, i * A + A - 1).some((v) => v === 1);
+      if (!canMove || (fm[i * A + A - 1] === 1 && random.next() < 0.25)) continue;
+      moving.push(i);
+      moves.push(randomValid(fm, i * A, A - 1, random));
+    }
+    if (moving.length === 0) break;
+    states = env.step(env.select(states, moving), Int32Array.from(moves));
+  }
+  return out;
+}
+
+/**
+ * Every allowed backward action of every state leads to a valid parent: `inverseBackward` gives an
+ * allowed non-stop forward action there, stepping it returns the state, and `inverseForward` of it
+ * leads back to the same parent; `backwardStep` and `step` leave their inputs as they were.
+ */
+export function checkBackwardActions<S>(env: Environment<S>, states: S): void {
+  const A = env.numActions;
+  const K = env.numBackwardActions;
+  const bm = env.backwardMask(states);
+  const child: number[] = [];
+  const back: number[] = [];
+  for (let i = 0; i < env.batchSize(states); i++) for (let b = 0; b < K; b++) if (bm[i * K + b]) {
+    child.push(i);
+    back.push(b);
+  }
+  if (child.length === 0) return;
+  const children = env.select(states, child);
+  const actions = Int32Array.from(back);
+  const before = fingerprint(env, children);
+  const parents = env.backwardStep(children, actions);
+  expect(fingerprint(env, children), 'backwardStep must not modify its input').toBe(before);
+  const childKeys = stateKeys(env, children);
+  const parentKeys = stateKeys(env, parents);
+  const forward = env.inverseBackward(children, actions);
+  const fm = env.forwardMask(parents);
+  for (let j = 0; j < child.length; j++) {
+    const a = forward[j] as number;
+    const what = `backward action ${back[j]} at ${childKeys[j]} (to parent ${parentKeys[j]})`;
+    expect(Number.isInteger(a) && a >= 0 && a < A - 1, `${what}: inverseBackward gave ${a}, not a non-stop forward action`).toBe(true);
+    expect(fm[j * A + a], `${what}: forward action ${a} is masked at the parent`).toBe(1);
+  }
+  const parentPrint = fingerprint(env, parents);
+  const again = env.step(parents, forward);
+  expect(fingerprint(env, parents), 'step must not modify its input').toBe(parentPrint);
+  const againKeys = stateKeys(env, again);
+  for (let j = 0; j < child.length; j++) {
+    expect(againKeys[j], `step(backwardStep(s, ${back[j]}), inverseBackward) must return s = ${childKeys[j]}`).toBe(childKeys[j]);
+  }
+  const undo = env.inverseForward(parents, forward);
+  for (let j = 0; j < child.length; j++) expect(bm[(child[j] as number) * K + (undo[j] as number)], `inverseForward gave masked backward action ${undo[j]} at ${childKeys[j]}`).toBe(1);
+  expect(stateKeys(env, env.backwardStep(children, undo)), 'backwardStep(s, inverseForward(parent, inverseBackward(s, b))) must return the same parent').toEqual(parentKeys);
+}
+
 /**
  * The environment conformance kit: registers a vitest suite that checks the {@link Environment}
- * contract on random walks (shapes, masks, forward/backward consistency, features, rewards) and,
+ * contract on random walks (shapes, masks, forward/backward consistency, every backward action
+ * leading to a valid parent, inputs never modified, features, rewards) and,
  * when the environment can enumerate, that enumeration is unique and closed under steps and that
  * `trueLogZ` matches it. Call it from your environment's tests:
  *
@@ -86,8 +160,9 @@ export function describeEnvironment<S>(name: string, make: () => Environment<S>,
         const parents = env.select(states, moving);
         const moves = Int32Array.from(moving, (i) => actions[i] as number);
         const parentKeys = stateKeys(env, parents);
+        const parentPrint = fingerprint(env, parents);
         const children = env.step(parents, moves);
-        expect(stateKeys(env, parents), 'step must not modify its input').toEqual(parentKeys);
+        expect(fingerprint(env, parents), 'step must not modify its input').toBe(parentPrint);
         const back = env.inverseForward(parents, moves);
         const bm = env.backwardMask(children);
         for (let i = 0; i < moving.length; i++) {
@@ -106,6 +181,16 @@ export function describeEnvironment<S>(name: string, make: () => Environment<S>,
       const lr = await env.logReward(all);
       expect(lr.length).toBe(walks);
       for (let i = 0; i < walks; i++) expect(Number.isFinite(lr[i]), `log-reward of ${env.stateKey(all, i)} is ${lr[i]}`).toBe(true);
+    });
+
+    it('leads every allowed backward action to a valid parent, and never modifies step/backwardStep inputs', () => {
+      const env = make();
+      for (const states of walkStates(env, walks, new Random(seed + 1))) checkBackwardActions(env, states);
+      if (canEnumerate) {
+        const all = (env.enumerate as () => S)();
+        const n = Math.min(env.batchSize(all), options.maxEnumeratedChecks ?? 4096);
+        checkBackwardActions(env, env.select(all, Int32Array.from({ length: n }, (_, i) => i)));
+      }
     });
 
     it.runIf(canEnumerate)('enumerates unique states, closed under steps, with trueLogZ matching', async () => {

@@ -1,6 +1,6 @@
 import type { RandomState } from '@gflownet/core';
 import type { AdamState, OptimisedGroup } from './optimizers.js';
-import type { HistoryRecord } from './train.js';
+import type { HistoryRecord } from './history.js';
 
 /** A tensor's values with its shape. */
 export interface SavedTensor {

@@ -3,7 +3,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, extname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { ResultsFile, RunConfigInput } from '@gflownet/experiment';
-import { ConfigError, jsdPlot, OBJECTIVE_NAMES, resolveRunConfig, resultsTable, runExperiment, writeJsonAtomic, writeTextAtomic } from '@gflownet/experiment';
+import { comparisonMarkdown, ConfigError, jsdPlot, OBJECTIVE_NAMES, resolveRunConfig, resultsTable, runExperiment, writeJsonAtomic, writeTextAtomic } from '@gflownet/experiment';
 import { SettingsError } from '@gflownet/core';
 import type { OptionSpecs } from '../options.js';
 import { helpText, numberOption, required, UsageError } from '../options.js';
@@ -116,28 +116,18 @@ export async function compareCommand(argv: readonly string[]): Promise<number> {
     results.set(run.objective, [...(results.get(run.objective) ?? []), JSON.parse(readFileSync(run.file, 'utf8')) as ResultsFile]);
   }
   const first = [...results.values()][0]?.[0];
-  const show = (v: unknown): string =>
-    Array.isArray(v) ? v.join(',') : typeof v === 'object' && v !== null ? Object.entries(v).map(([k, x]) => `${k} ${String(x)}`).join(' / ') : String(v);
-  const settings = first ? Object.entries(first.config).filter(([k]) => !['packageVersions', 'objective', 'seed', 'runConfig'].includes(k)) : [];
   const table = resultsTable(objectives, results, seeds);
   const command = `gfn compare ${argv.map((a) => (/^[\w./:,=+-]+$/.test(a) ? a : `'${a}'`)).join(' ')}`;
-  const md = [
-    '# Objective comparison',
-    '',
-    `Produced by \`${command}\` (${((Date.now() - started) / 1000 / 60).toFixed(1)} min in all${reusedCount > 0 ? `; ${reusedCount} of the ${runs.length} runs reused from an earlier invocation` : ''}).`,
-    '',
-    first ? `Settings of every run: ${settings.map(([k, v]) => `${k} ${show(v)}`).join(', ')}; seeds ${base.seed}–${base.seed + seeds - 1}.` : 'No run finished.',
-    '',
+  const md = comparisonMarkdown({
+    command,
+    minutes: (Date.now() - started) / 1000 / 60,
+    reused: reusedCount,
+    runs: runs.length,
+    seeds: [base.seed, base.seed + seeds - 1],
+    first,
     table,
-    '',
-    'Final JSD is the exact Jensen–Shannon divergence between the learned terminating distribution P_F^T and R/Z after the last iteration; ',
-    'lowest JSD the lowest value at any evaluation of a run (every --eval-every iterations), averaged over seeds. ',
-    'log Z error is |log Z − log Ẑ| for the objectives that learn log Z (n/a for the others). Time is wall time per run, evaluation included.',
-    '',
-    ...(failures.length > 0 ? ['Failed runs (left out of the table and the plot):', '', ...failures.map((f) => `- ${f.run.objective} seed ${f.run.seed}: ${f.message}`), ''] : []),
-    '![JSD against trajectories sampled](jsd.svg)',
-    '',
-  ].join('\n');
+    failures: failures.map((f) => `${f.run.objective} seed ${f.run.seed}: ${f.message}`),
+  });
   writeTextAtomic(join(dir, 'results.md'), md);
   writeTextAtomic(join(dir, 'jsd.svg'), jsdPlot(objectives, results, `JSD against trajectories sampled (mean of ${seeds} seeds; band: min–max)`));
   process.stdout.write(`${table}\n`);

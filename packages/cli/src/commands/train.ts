@@ -5,6 +5,8 @@ import type { ExperimentRun, RunConfigInput, StoredCheckpoint } from '@gflownet/
 import {
   checkInputs,
   checkWritable,
+  lockPath,
+  progress,
   readRunCheckpoint,
   removeStaleTemporaries,
   runExperiment,
@@ -15,7 +17,7 @@ import type { TrainingState } from '@gflownet/trainer';
 import { DivergenceError } from '@gflownet/trainer';
 import type { OptionSpecs } from '../options.js';
 import { helpText, numberOption, UsageError } from '../options.js';
-import { progress } from '../progress.js';
+
 import { readRunArguments, runOptionSpecs } from '../run-options.js';
 import { cliVersions, mismatches } from '../run-state.js';
 
@@ -72,11 +74,34 @@ export async function trainCommand(argv: readonly string[]): Promise<number> {
   if (checkpointPath !== undefined && resumeFile === undefined && existsSync(checkpointPath)) {
     throw new UsageError(`checkpoint ${checkpointPath} already exists; continue it with --resume ${checkpointPath} or choose another path`);
   }
+  // Found before the first iteration, not after the run: unwritable paths, and paths another run holds.
+  const releases: (() => void)[] = [];
   for (const [path, option] of [[out, 'out'], [checkpointPath, 'checkpoint']] as const) {
     if (path === undefined) continue;
     checkWritable(path, option);
+    releases.push(lockPath(path, option));
     removeStaleTemporaries(path);
   }
+  try {
+    return await trainLocked(config, stored, { resumeFile, checkpointPath, out, quiet, say, given });
+  } finally {
+    for (const release of releases) release();
+  }
+}
+
+/** What {@link trainLocked} needs from the command line. */
+interface TrainContext {
+  readonly resumeFile: string | undefined;
+  readonly checkpointPath: string | undefined;
+  readonly out: string | undefined;
+  readonly quiet: boolean;
+  readonly say: (s: string) => void;
+  readonly given: Record<string, string | boolean>;
+}
+
+/** The run itself, once its output paths are checked and locked. */
+async function trainLocked(config: RunConfigInput, stored: StoredCheckpoint | undefined, context: TrainContext): Promise<number> {
+  const { resumeFile, checkpointPath, out, quiet, say, given } = context;
   const checkpointEvery = numberOption('checkpoint-every', given['checkpoint-every'], true) ?? 500;
   if (checkpointEvery < 1) throw new UsageError(`--checkpoint-every must be ≥ 1, got ${checkpointEvery}`);
 

@@ -2,7 +2,7 @@ import type { Policy, StateGraph } from '@gflownet/core';
 import { forwardLogProbsOnGraph, jsd, l1, logSumExp, MissingCapabilityError, stateKeys, terminatingDistribution } from '@gflownet/core';
 import { MAX_EXACT_VARIABLES } from './data.js';
 import { closureOf } from './closure.js';
-import type { DagEnvironment, DagStates } from './dag.js';
+import type { DagEnvironment, DagStates } from './types.js';
 
 /** Number of labelled DAGs on d nodes (OEIS A003024), d = 0..6. */
 export const NUM_DAGS: readonly number[] = [1, 1, 3, 25, 543, 29281, 3781503];

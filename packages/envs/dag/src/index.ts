@@ -1,5 +1,3 @@
-export type { BenchDagExactOptions, BenchDagExactResult } from './bench.js';
-export { benchDagExact } from './bench.js';
 export { closureOf } from './closure.js';
 export type { DagEnvironment, DagEnvironmentOptions, DagStates } from './dag.js';
 export { dagEnvironment, isDagEnvironment, MAX_VARIABLES } from './dag.js';

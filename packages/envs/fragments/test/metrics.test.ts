@@ -1,125 +1,6 @@
-import type { Environment } from '@gflownet/core';
-import { forwardLogProbsOnGraph, Random, stateGraph, terminatingDistribution } from '@gflownet/core';
-import { mlpPolicy } from '@gflownet/estimator-mlp';
-import * as tf from '@tensorflow/tfjs-core';
+import { Random } from '@gflownet/core';
 import { describe, expect, it } from 'vitest';
-import type { FragmentStates } from '../src/index.js';
-import {
-  exactLogTerminatingProbabilities,
-  findModes,
-  fragmentsEnvironment,
-  heldOutSet,
-  loadRDKit,
-  logProbabilityRewardCorrelation,
-  pearson,
-  sampleMetrics,
-  sampleTerminals,
-  topKMean,
-} from '../src/index.js';
-import { TINY_BLOCKS } from './helpers.js';
-
-/** Every state reachable from s0 (breadth-first). */
-function enumerateStates(env: Environment<FragmentStates>): FragmentStates {
-  const seen = new Set<string>();
-  const parts: FragmentStates[] = [];
-  let frontier = env.initialStates(1);
-  const A = env.numActions;
-  while (frontier.n > 0) {
-    parts.push(frontier);
-    for (let i = 0; i < frontier.n; i++) seen.add(env.stateKey(frontier, i));
-    const mask = env.forwardMask(frontier);
-    const from: number[] = [];
-    const acts: number[] = [];
-    for (let i = 0; i < frontier.n; i++)
-      for (let a = 0; a < A - 1; a++)
-        if (mask[i * A + a]) {
-          from.push(i);
-          acts.push(a);
-        }
-    const children = env.step(env.select(frontier, from), Int32Array.from(acts));
-    const fresh: number[] = [];
-    const added = new Set<string>();
-    for (let i = 0; i < children.n; i++) {
-      const k = env.stateKey(children, i);
-      if (!seen.has(k) && !added.has(k)) {
-        added.add(k);
-        fresh.push(i);
-      }
-    }
-    frontier = env.select(children, fresh);
-  }
-  return env.concat(parts);
-}
-
-describe('exact log P_F^T', () => {
-  it('sums to 1 over every terminating state and agrees with the forward dynamic programme of core', async () => {
-    const env = fragmentsEnvironment({
-      vocabulary: TINY_BLOCKS,
-      minFragments: 1,
-      maxFragments: 3,
-    });
-    const all = enumerateStates(env);
-    const withGraph: Environment<FragmentStates> = {
-      ...env,
-      enumerate: () => all,
-    };
-    const graph = stateGraph(withGraph);
-    const policy = mlpPolicy({
-      featureSize: env.featureSize,
-      numActions: env.numActions,
-      numBackwardActions: env.numBackwardActions,
-      hidden: [16],
-      seed: 3,
-    });
-    try {
-      const forward = terminatingDistribution(graph, forwardLogProbsOnGraph(withGraph, graph, policy));
-      const idx: number[] = [];
-      for (let i = 0; i < graph.numStates; i++) if (graph.terminating[i]) idx.push(i);
-      expect(idx.length).toBeGreaterThan(20);
-      const terminals = env.select(all, idx);
-      const { logProbabilities, numStates } = await exactLogTerminatingProbabilities(env, policy, terminals, {
-        chunk: 7,
-      });
-      expect(numStates).toBeLessThanOrEqual(graph.numStates);
-      let total = 0;
-      idx.forEach((i, k) => {
-        expect(logProbabilities[k]).toBeCloseTo(Math.log(forward[i] as number), 5);
-        total += Math.exp(logProbabilities[k] as number);
-      });
-      expect(total).toBeCloseTo(1, 5);
-    } finally {
-      policy.dispose();
-    }
-  });
-
-  it('is uniform over distinct children for a zero-logit policy', async () => {
-    const env = fragmentsEnvironment({
-      vocabulary: TINY_BLOCKS,
-      minFragments: 1,
-      maxFragments: 3,
-    });
-    const zero = mlpPolicy({
-      featureSize: env.featureSize,
-      numActions: env.numActions,
-      numBackwardActions: env.numBackwardActions,
-      hidden: [4],
-      seed: 0,
-    });
-    for (const v of zero.parameters().forward) v.assign(tf.zerosLike(v));
-    try {
-      // A lone methyl: s0 → methyl (1 of 3 root types) → stop (1 of 5: the 4 distinct attachments to its stem, or stop).
-      const methyl = env.step(env.initialStates(1), Int32Array.of(3));
-      const { logProbabilities } = await exactLogTerminatingProbabilities(env, zero, methyl);
-      expect(logProbabilities[0]).toBeCloseTo(Math.log(1 / 3) + Math.log(1 / 5), 10);
-      // Methyl–methyl: s0 → methyl → (1 of 5) methyl → forced stop; its only parent is a lone methyl.
-      const ethane = env.step(methyl, Int32Array.of(3));
-      const two = await exactLogTerminatingProbabilities(env, zero, ethane);
-      expect(two.logProbabilities[0]).toBeCloseTo(Math.log(1 / 3) + Math.log(1 / 5), 10);
-    } finally {
-      zero.dispose();
-    }
-  });
-});
+import { findModes, fragmentsEnvironment, heldOutSet, loadRDKit, pearson, sampleMetrics, sampleTerminals, topKMean } from '../src/index.js';
 
 describe('sample metrics', () => {
   it('computes Pearson correlation and top-k means by hand', () => {
@@ -147,7 +28,7 @@ describe('sample metrics', () => {
     expect(findModes(rdkit, mols, { threshold: 0.9, similarity: 0 })).toEqual(['c1ccccc1CCN']);
   });
 
-  it('reports unique molecules, top-k reward and modes of samples, and the correlation on a held-out set', async () => {
+  it('reports unique molecules, top-k reward and modes of samples, and draws a held-out set', async () => {
     const env = fragmentsEnvironment({ maxFragments: 4 });
     const samples = sampleTerminals(env, null, 200, new Random(5));
     const m = await sampleMetrics(env, samples, {
@@ -164,21 +45,5 @@ describe('sample metrics', () => {
     const heldOut = heldOutSet(env, 40, 9);
     expect(heldOut.n).toBe(40);
     expect(new Set(Array.from({ length: 40 }, (_, i) => env.stateKey(heldOut, i))).size).toBe(40);
-    const policy = mlpPolicy({
-      featureSize: env.featureSize,
-      numActions: env.numActions,
-      numBackwardActions: env.numBackwardActions,
-      hidden: [16],
-      seed: 1,
-    });
-    try {
-      const c = await logProbabilityRewardCorrelation(env, policy, heldOut);
-      expect(c.logProbabilities.every((v) => Number.isFinite(v) && v < 0)).toBe(true);
-      expect(c.correlation).toBeGreaterThanOrEqual(-1);
-      expect(c.correlation).toBeLessThanOrEqual(1);
-      expect(c.correlation).toBeCloseTo(pearson(c.logProbabilities, c.logRewards), 12);
-    } finally {
-      policy.dispose();
-    }
   });
 });

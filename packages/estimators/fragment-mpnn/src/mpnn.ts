@@ -1,6 +1,5 @@
 import type { ParameterGroup, Policy, PolicyHeads, PolicyOutputs } from '@gflownet/core';
-import { PolicyTypeId, Random } from '@gflownet/core';
-import { dense } from '@gflownet/estimator-mlp';
+import { dense, PolicyTypeId, Random } from '@gflownet/core';
 import * as tf from '@tensorflow/tfjs-core';
 
 /**

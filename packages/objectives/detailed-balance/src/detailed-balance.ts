@@ -1,7 +1,6 @@
 import type { Objective, ObjectiveContext, RegressionLoss, TrajectoryBatch } from '@gflownet/core';
-import { ObjectiveTypeId, regressionLoss, trajectoryTensors } from '@gflownet/core';
+import { maskedMean, ObjectiveTypeId, regressionLoss, rowLayout, shiftRows, trajectoryTensors } from '@gflownet/core';
 import * as tf from '@tensorflow/tfjs-core';
-import { maskedMean, rowLayout, shiftRows } from './rows.js';
 
 /** Inputs of {@link detailedBalance}: one entry per transition s → s', all of shape `[M]`. */
 export interface DetailedBalanceInputs {

@@ -69,8 +69,9 @@ export function flowMatching(inputs: FlowMatchingInputs): tf.Scalar {
 }
 
 /**
- * The state of every row of a batch, rebuilt by replaying the forward actions from s0 (the batch keeps
- * features, not states). Throws when the replayed features differ from the batch's (wrong environment).
+ * The state of every row of a batch, rebuilt by replaying the forward actions from s0 (for batches
+ * without {@link TrajectoryBatch.states}). Throws when the replayed features differ from the batch's
+ * (wrong environment).
  */
 export function replayStates<S>(env: Environment<S>, batch: TrajectoryBatch): S {
   const B = batch.numTrajectories;
@@ -115,13 +116,26 @@ export function replayStates<S>(env: Environment<S>, batch: TrajectoryBatch): S 
 }
 
 /** Options of {@link flowMatchingObjective}. */
-export interface FlowMatchingOptions<S> {
-  /** The environment the batches come from: flow matching needs every parent of every visited state. */
-  readonly env: Environment<S>;
+export interface FlowMatchingOptions<S = unknown> {
+  /**
+   * The environment the batches come from: flow matching needs every parent of every visited state.
+   * Optional: without it the objective takes the environment of each loss call's context
+   * ({@link ObjectiveContext.env}, which the trainer always passes).
+   */
+  readonly env?: Environment<S>;
   /** Weight of each terminating-edge term relative to a state term (default `1`). */
   readonly leafWeight?: number;
   /** Regression loss (default `squared`). */
   readonly loss?: RegressionLoss;
+}
+
+/** The visited states of a batch: recorded by the sampler, or replayed through the environment. */
+function visitedStates<S>(env: Environment<S>, batch: TrajectoryBatch): S {
+  if (batch.states === undefined) return replayStates(env, batch);
+  const states = batch.states as S;
+  const n = env.batchSize(states);
+  if (n !== batch.numRows) throw new RangeError(`flow matching: batch.states holds ${n} states for ${batch.numRows} rows`);
+  return states;
 }
 
 /**
@@ -130,17 +144,24 @@ export interface FlowMatchingOptions<S> {
  * P_F(s'|s) = F(s→s')/F(s). For every visited state other than s0 the inflow (over all its parents,
  * from {@link parentsOf}) must equal its outflow; for every trajectory's terminating state x the stop
  * edge must carry R(x). One policy pass covers the visited states and their parents. No P_B, no log Z,
- * no importance weights.
+ * no importance weights. The visited states come from {@link TrajectoryBatch.states} (replayed from
+ * s0 when a batch lacks them); the environment, which lists their parents, from the loss context
+ * ({@link ObjectiveContext.env}) or, where the context has none, from the options.
+ *
+ * @example
+ * const fm = flowMatchingObjective({ leafWeight: 1 }); // the trainer passes the environment
+ * const fmWithEnv = flowMatchingObjective({ env }); // for loops that do not
  */
-export function flowMatchingObjective<S>(options: FlowMatchingOptions<S>): Objective {
-  const { env } = options;
+export function flowMatchingObjective<S>(options: FlowMatchingOptions<S> = {}): Objective {
   const loss = options.loss ?? 'squared';
   const leafWeight = options.leafWeight ?? 1;
   return {
     [ObjectiveTypeId]: ObjectiveTypeId,
     name: 'fm',
-    requires: {},
-    loss({ policy, batch }: ObjectiveContext): tf.Scalar {
+    requires: options.env === undefined ? { env: true } : {},
+    loss({ policy, batch, env: contextEnv }: ObjectiveContext): tf.Scalar {
+      const env = (contextEnv ?? options.env) as Environment<S> | undefined;
+      if (!env) throw new Error('flow matching needs the environment: pass env in the loss context or to flowMatchingObjective({ env })');
       const A = env.numActions;
       const F = env.featureSize;
       if (policy.numActions !== A || policy.featureSize !== F || batch.numActions !== A || batch.featureSize !== F) {
@@ -148,7 +169,7 @@ export function flowMatchingObjective<S>(options: FlowMatchingOptions<S>): Objec
       }
       const N = batch.numRows;
       const B = batch.numTrajectories;
-      const states = replayStates(env, batch);
+      const states = visitedStates(env, batch);
       const parents = parentsOf(env, states);
       let P = 1;
       for (let r = 0; r < N; r++) P = Math.max(P, (parents.offsets[r + 1] as number) - (parents.offsets[r] as number));

@@ -1,5 +1,5 @@
-import type { Objective, ObjectiveContext, RegressionLoss, TrajectoryBatch } from '@gflownet/core';
-import { ObjectiveTypeId, regressionLoss, trajectoryTensors } from '@gflownet/core';
+import type { Objective, ObjectiveContext, RegressionLoss } from '@gflownet/core';
+import { ObjectiveTypeId, padRows, regressionLoss, trajectoryTensors } from '@gflownet/core';
 import * as tf from '@tensorflow/tfjs-core';
 
 /**
@@ -121,19 +121,6 @@ export function subTrajectoryBalance(inputs: SubTrajectoryBalanceInputs): tf.Sca
     const a = subTrajectoryPotentials(inputs);
     const residuals = tf.sub(tf.reshape(a, [B, T + 1, 1]), tf.reshape(a, [B, 1, T + 1]));
     return tf.sum(tf.mul(regressionLoss(residuals, inputs.loss ?? 'squared'), tf.tensor3d(weights, [B, T + 1, T + 1]))) as tf.Scalar;
-  });
-}
-
-/**
- * Packed rows `[N]` to padded `[B, T]` (zeros past each trajectory's end): one split, a pad per
- * trajectory and a stack, all differentiable on every backend, and linear in memory.
- */
-export function padRows(rows: tf.Tensor1D, batch: Pick<TrajectoryBatch, 'offsets' | 'numTrajectories'>, T: number): tf.Tensor2D {
-  return tf.tidy(() => {
-    const sizes: number[] = [];
-    for (let b = 0; b < batch.numTrajectories; b++) sizes.push((batch.offsets[b + 1] as number) - (batch.offsets[b] as number));
-    const parts = tf.split(rows, sizes);
-    return tf.stack(parts.map((p, b) => ((sizes[b] as number) < T ? tf.pad(p, [[0, T - (sizes[b] as number)]]) : p))) as tf.Tensor2D;
   });
 }
 

@@ -1,16 +1,9 @@
 import type { BackwardPolicyKind, BatchShape, Environment, Policy, Random, TrajectoryBatch, TrajectoryRows } from '@gflownet/core';
-import { packTrajectories, trajectoryRows } from '@gflownet/core';
-import { sampleBackward } from '@gflownet/sampler-rollout';
+import { packTrajectories, sampleBackward, trajectoryRowIndices, trajectoryRows } from '@gflownet/core';
+import type { Item, ReplayEviction, ReplaySampling, ReplayStore } from './items.js';
 import type { ReplayBufferState, StoredItemState } from './state.js';
 import { decodeItem, encodeItem, REPLAY_STATE_FORMAT } from './state.js';
-import { walkPaths } from './walk.js';
-
-/** What a buffer keeps: whole trajectories, or only terminal states (trajectories re-sampled backward with P_B). */
-export type ReplayStore = 'trajectories' | 'terminals';
-/** Which item leaves a full buffer: the oldest (`fifo`) or the lowest-reward one (`reward`, i.e. keep the top K by log R). */
-export type ReplayEviction = 'fifo' | 'reward';
-/** How items are drawn: uniformly, or in proportion to softmax(log R / temperature) (`reward`). */
-export type ReplaySampling = 'uniform' | 'reward';
+import { materialiseItems } from './materialise.js';
 
 /** Options of {@link replayBuffer}. */
 export interface ReplayBufferOptions {
@@ -70,18 +63,6 @@ export interface ReplayBuffer {
   getState(): ReplayBufferState;
   /** Replaces the contents with a {@link getState} result of a buffer with the same options. */
   setState(state: unknown): void;
-}
-
-/** A stored item. `terminal` is a one-state batch, re-created from `path` when missing (after setState). */
-export interface Item {
-  readonly terminalKey: string;
-  readonly logReward: number;
-  readonly seq: number;
-  /** Forward actions from s0 to the terminal state, stop excluded. */
-  readonly path: Int32Array;
-  /** All rows (trajectories store only). */
-  rows?: TrajectoryRows;
-  terminal?: unknown;
 }
 
 function copyRows(r: TrajectoryRows): TrajectoryRows {
@@ -144,8 +125,8 @@ function rewardIndices(items: readonly Item[], n: number, temperature: number, r
  * backward with P_B (learned or uniform) every time it is replayed.
  *
  * Items are stored as copies of their rows (features, masks, actions, behaviour log-probabilities)
- * plus the terminal state; {@link ReplayBuffer.getState} saves rows, log R, the terminal's key and the
- * forward actions from s0, and the terminal states themselves are re-created after
+ * plus the terminal state and the visited states; {@link ReplayBuffer.getState} saves rows, log R,
+ * the terminal's key and the forward actions from s0, and the states themselves are re-created after
  * {@link ReplayBuffer.setState} by replaying those actions in the environment, so any environment works.
  *
  * @example
@@ -204,34 +185,6 @@ export function replayBuffer(options: ReplayBufferOptions): ReplayBuffer {
     if (unique) keys.add(key);
   };
 
-  /** Makes sure the drawn items have their terminal state (and per-row log R when asked). */
-  const materialise = async <S>(env: Environment<S>, drawn: readonly Item[], stateLogRewards: boolean): Promise<void> => {
-    const needTerminal = drawn.filter((it) => it.terminal === undefined);
-    const needRewards = stateLogRewards && store === 'trajectories' ? drawn.filter((it) => it.rows && !it.rows.stateLogRewards) : [];
-    const todo = [...new Set([...needTerminal, ...needRewards])];
-    if (todo.length === 0) return;
-    const perRow = needRewards.length > 0 ? todo.map((it) => new Float64Array(it.path.length + 1).fill(Number.NaN)) : [];
-    const stop = env.numActions - 1;
-    const terminals = await walkPaths(env, todo.map((it) => it.path), async (states, pathOf, t) => {
-      if (perRow.length === 0) return;
-      const mask = env.forwardMask(states);
-      const canStop = pathOf.flatMap((_, i) => (mask[i * env.numActions + stop] ? [i] : []));
-      if (canStop.length === 0) return;
-      const lr = await env.logReward(env.select(states, canStop));
-      canStop.forEach((i, j) => {
-        (perRow[pathOf[i] as number] as Float64Array)[t] = lr[j] as number;
-      });
-    });
-    todo.forEach((it, j) => {
-      const key = env.stateKey(terminals, j);
-      if (key !== it.terminalKey) {
-        throw new Error(`replay buffer: replaying stored actions in ${env.name} reached state ${key}, but the stored terminal is ${it.terminalKey} (a buffer state from another environment?)`);
-      }
-      it.terminal ??= env.select(terminals, [j]);
-      if (perRow.length > 0 && it.rows && !it.rows.stateLogRewards) it.rows = { ...it.rows, stateLogRewards: perRow[j] as Float64Array };
-    });
-  };
-
   const buffer: ReplayBuffer = {
     options: resolved,
     get size() {
@@ -250,6 +203,7 @@ export function replayBuffer(options: ReplayBufferOptions): ReplayBuffer {
           seq: seq++,
           path,
           ...(store === 'trajectories' ? { rows: copyRows(rows) } : {}),
+          ...(store === 'trajectories' && batch.states !== undefined ? { states: env.select(batch.states, trajectoryRowIndices(batch, [b])) } : {}),
           terminal: env.select(batch.terminals, [b]),
         });
       }
@@ -262,7 +216,7 @@ export function replayBuffer(options: ReplayBufferOptions): ReplayBuffer {
       const picks = sampling === 'uniform' ? uniformIndices(items.length, n, random) : rewardIndices(items, n, priorityTemperature, random);
       const drawn = picks.map((i) => items[i] as Item);
       const recordStateLogRewards = request.recordStateLogRewards === true;
-      await materialise(env, drawn, recordStateLogRewards);
+      await materialiseItems(env, store, drawn, recordStateLogRewards);
       const terminals = env.concat(drawn.map((it) => it.terminal as S));
       if (store === 'terminals') {
         const { batch } = await sampleBackward(env, request.policy, terminals, random, {
@@ -271,7 +225,8 @@ export function replayBuffer(options: ReplayBufferOptions): ReplayBuffer {
         });
         return batch;
       }
-      return packTrajectories(shape as BatchShape, drawn.map((it) => it.rows as TrajectoryRows), drawn.map((it) => it.logReward), terminals, false);
+      const states = env.concat(drawn.map((it) => it.states as S));
+      return packTrajectories(shape as BatchShape, drawn.map((it) => it.rows as TrajectoryRows), drawn.map((it) => it.logReward), terminals, false, states);
     },
     entries(): ReplayEntry[] {
       return items.map((it) => ({ terminalKey: it.terminalKey, logReward: it.logReward, seq: it.seq }));

@@ -1,12 +1,5 @@
-export type {
-  ReplayBuffer,
-  ReplayBufferOptions,
-  ReplayEntry,
-  ReplayEviction,
-  ReplaySampleRequest,
-  ReplaySampling,
-  ReplayStore,
-} from './buffer.js';
+export type { ReplayBuffer, ReplayBufferOptions, ReplayEntry, ReplaySampleRequest } from './buffer.js';
+export type { ReplayEviction, ReplaySampling, ReplayStore } from './items.js';
 export { replayBuffer } from './buffer.js';
 export type { JsonFloat } from './codec.js';
 export type { ReplaySampler, ReplaySamplerOptions, ReplaySamplerState } from './sampler.js';

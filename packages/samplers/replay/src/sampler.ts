@@ -1,7 +1,5 @@
-import type { Sampler, SampleRequest, TrajectoryBatch, TrajectoryRows } from '@gflownet/core';
-import { packTrajectories, SamplerTypeId, trajectoryRows } from '@gflownet/core';
-import type { BehaviourTransform } from '@gflownet/sampler-rollout';
-import { sampleForward, uniformBehaviour } from '@gflownet/sampler-rollout';
+import type { BehaviourTransform, Sampler, SampleRequest, TrajectoryBatch, TrajectoryRows } from '@gflownet/core';
+import { packTrajectories, SamplerTypeId, sampleForward, trajectoryRowIndices, trajectoryRows, uniformBehaviour } from '@gflownet/core';
 import type { ReplayBuffer } from './buffer.js';
 import type { ReplayBufferState } from './state.js';
 
@@ -99,12 +97,17 @@ export function replaySampler(options: ReplaySamplerOptions): ReplaySampler {
       const rows: TrajectoryRows[] = [];
       const logRewards: number[] = [];
       const parts: S[] = [];
+      // Visited states of the kept trajectories, when every part has them.
+      let stateParts: S[] | undefined = [];
       if (fresh && nFresh > 0) {
+        const kept = Int32Array.from({ length: nFresh }, (_, b) => b);
         for (let b = 0; b < nFresh; b++) {
           rows.push(trajectoryRows(fresh as TrajectoryBatch, b));
           logRewards.push(fresh.logRewards[b] as number);
         }
-        parts.push(env.select(fresh.terminals, Int32Array.from({ length: nFresh }, (_, b) => b)));
+        parts.push(env.select(fresh.terminals, kept));
+        if (fresh.states !== undefined) stateParts.push(env.select(fresh.states, trajectoryRowIndices(fresh, kept)));
+        else stateParts = undefined;
       }
       if (replayed) {
         for (let b = 0; b < replayed.numTrajectories; b++) {
@@ -112,10 +115,13 @@ export function replaySampler(options: ReplaySamplerOptions): ReplaySampler {
           logRewards.push(replayed.logRewards[b] as number);
         }
         parts.push(replayed.terminals);
+        if (replayed.states !== undefined) stateParts?.push(replayed.states);
+        else stateParts = undefined;
       }
       const shape = { featureSize: env.featureSize, numActions: env.numActions, numBackwardActions: env.numBackwardActions };
       const onPolicy = !replayed && fresh !== undefined && fresh.behaviour.onPolicy;
-      return packTrajectories(shape, rows, logRewards, env.concat(parts), onPolicy);
+      const states = stateParts && stateParts.length > 0 ? env.concat(stateParts) : undefined;
+      return packTrajectories(shape, rows, logRewards, env.concat(parts), onPolicy, states);
     },
     getState(): ReplaySamplerState {
       return { prefilled, buffer: buffer.getState() };

@@ -1,5 +1,5 @@
 import type { BatchShape, TrajectoryRows } from '@gflownet/core';
-import type { Item, ReplayEviction, ReplaySampling, ReplayStore } from './buffer.js';
+import type { Item, ReplayEviction, ReplaySampling, ReplayStore } from './items.js';
 import type { JsonFloat } from './codec.js';
 import { decodeFloats, decodeInts, encodeFloats, encodeInts } from './codec.js';
 

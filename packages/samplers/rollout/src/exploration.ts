@@ -1,4 +1,4 @@
-import type { BehaviourTransform } from './forward.js';
+import type { BehaviourTransform } from '@gflownet/core';
 import type { Schedule } from './schedule.js';
 import { asSchedule } from './schedule.js';
 
@@ -89,26 +89,6 @@ export function exploration(options: ExplorationOptions = {}): Exploration {
         for (let a = 0; a < numActions; a++) {
           if (mask[o + a]) out[o + a] = (1 - eps) * ((out[o + a] as number) / sum) + eps / valid;
         }
-      }
-    },
-  };
-}
-
-/**
- * The uniform behaviour: every valid action (stop included) with probability 1/#valid, whatever the
- * policy. Used to prefill replay buffers; the policy is not evaluated.
- */
-export function uniformBehaviour(): BehaviourTransform {
-  return {
-    usesPolicy: false,
-    isOnPolicy: () => false,
-    apply(_logProbs, mask, n, numActions, _iteration, out) {
-      for (let i = 0; i < n; i++) {
-        const o = i * numActions;
-        let valid = 0;
-        for (let a = 0; a < numActions; a++) valid += mask[o + a] ? 1 : 0;
-        if (valid === 0) throw new RangeError(`uniformBehaviour: row ${i} has no valid action`);
-        for (let a = 0; a < numActions; a++) out[o + a] = mask[o + a] ? 1 / valid : 0;
       }
     },
   };

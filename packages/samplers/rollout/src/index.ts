@@ -1,9 +1,8 @@
-export type { BackwardRollout, BackwardRolloutOptions } from './backward.js';
-export { sampleBackward } from './backward.js';
+// The rollout primitives moved to core (the replay sampler shares them); still exported here.
+export type { BackwardRollout, BackwardRolloutOptions, BehaviourTransform, ForwardRolloutOptions } from '@gflownet/core';
+export { sampleBackward, sampleForward, uniformBehaviour } from '@gflownet/core';
 export type { Exploration, ExplorationOptions, ExplorationValues } from './exploration.js';
-export { exploration, uniformBehaviour } from './exploration.js';
-export type { BehaviourTransform, ForwardRolloutOptions } from './forward.js';
-export { sampleForward } from './forward.js';
+export { exploration } from './exploration.js';
 export type { OffPolicySamplerOptions } from './off-policy.js';
 export { offPolicySampler } from './off-policy.js';
 export { onPolicySampler } from './on-policy.js';

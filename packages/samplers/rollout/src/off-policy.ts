@@ -1,9 +1,7 @@
-import type { Sampler, SampleRequest, TrajectoryBatch } from '@gflownet/core';
-import { SamplerTypeId } from '@gflownet/core';
+import type { BehaviourTransform, Sampler, SampleRequest, TrajectoryBatch } from '@gflownet/core';
+import { SamplerTypeId, sampleForward } from '@gflownet/core';
 import type { ExplorationOptions } from './exploration.js';
 import { exploration } from './exploration.js';
-import type { BehaviourTransform } from './forward.js';
-import { sampleForward } from './forward.js';
 
 /** Options of {@link offPolicySampler}: an exploration, or any behaviour transform. */
 export type OffPolicySamplerOptions = ExplorationOptions | { readonly behaviour: BehaviourTransform };

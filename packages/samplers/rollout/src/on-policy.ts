@@ -1,6 +1,5 @@
 import type { Sampler, SampleRequest, TrajectoryBatch } from '@gflownet/core';
-import { SamplerTypeId } from '@gflownet/core';
-import { sampleForward } from './forward.js';
+import { SamplerTypeId, sampleForward } from '@gflownet/core';
 
 /**
  * The on-policy sampler: every iteration, fresh trajectories from the current forward policy.

@@ -1,0 +1,10 @@
+export type { BenchBackendName } from './backends.js';
+export { BENCH_BACKENDS, selectBenchBackend } from './backends.js';
+export type { BenchCase, CaseRun } from './cases.js';
+export type { BenchDagExactOptions, BenchDagExactResult } from './dag-exact.js';
+export { benchDagExact } from './dag-exact.js';
+export type { FragmentsBenchOptions, FragmentsBenchResult } from './fragments.js';
+export { benchFragments } from './fragments.js';
+export { BenchUsageError } from './options.js';
+export type { BenchCaseName } from './run.js';
+export { BENCH_CASES, BENCH_HELP, BENCH_OPTIONS, benchCommand } from './run.js';
