@@ -93,4 +93,18 @@ describe('gfn --env dag', () => {
     expect(Object.keys(r.metrics).filter((k) => k.startsWith('edgeMarginal:'))).toHaveLength(30);
     expect(r.exact).toBeUndefined();
   });
+
+  it("starts near the paper's JSD with the sigmoid stop head (d = 5, 5 edges, N = 100), and trains the paper's GNN", async () => {
+    const first = join(dir, 'sigmoid.json');
+    const argv = ['train', '--env', 'dag', '--simulate', '5,100,0', '--edges', '5', '--pb', 'uniform', '--stop-head', 'sigmoid', '--iterations', '1', '--eval-every', '1', '--backend', 'cpu'];
+    expect(await runCli([...argv, '--quiet', '--out', first]), err).toBe(0);
+    const r = JSON.parse(readFileSync(first, 'utf8'));
+    expect(r.history[0].jsd).toBeGreaterThan(0.55);
+    expect(r.history[0].jsd).toBeLessThan(0.72);
+    expect(r.config).toMatchObject({ stopHead: 'sigmoid', 'relative-reward': 1 });
+    expect(await runCli(['train', '--env', 'hypergrid', '--stop-head', 'sigmoid', '--quiet'])).toBe(2);
+    expect(err).toMatch(/--stop-head sigmoid needs --env dag/);
+    expect(await runCli(['train', '--env', 'dag', '--simulate', '3,20,0', '--policy', 'gnn', '--quiet'])).toBe(2);
+    expect(err).toMatch(/--policy gnn uses a uniform backward policy/);
+  });
 });

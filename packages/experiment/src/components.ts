@@ -1,6 +1,8 @@
 import type { BuiltEnvironment, Objective, Policy, Sampler } from '@gflownet/core';
 import { SettingsError } from '@gflownet/core';
+import type { DagEnvironment } from '@gflownet/env-dag';
 import type { FragmentsEnvironment } from '@gflownet/env-fragments';
+import { dagGnnPolicy } from '@gflownet/estimator-dag-gnn';
 import { fragmentMpnnPolicy } from '@gflownet/estimator-fragment-mpnn';
 import { mlpPolicy } from '@gflownet/estimator-mlp';
 import { detailedBalanceObjective, modifiedDetailedBalanceObjective } from '@gflownet/objective-detailed-balance';
@@ -64,7 +66,10 @@ export const POLICIES: Readonly<Record<string, (request: PolicyRequest) => Polic
   mlp: ({ config, built, flow }) => {
     const { env } = built;
     const p = config.policy;
+    const sigmoid = p.stopHead === 'sigmoid';
+    if (sigmoid && env.name !== 'dag') throw new SettingsError(`--stop-head sigmoid needs --env dag (the policy reads the validity mask from the features, which only the DAG's hold whole), not ${env.name}`);
     return mlpPolicy({
+      ...(sigmoid ? { stopHead: 'sigmoid' as const, forwardMask: dagMaskFromFeatures(env as unknown as DagEnvironment) } : {}),
       featureSize: env.featureSize,
       numActions: env.numActions,
       numBackwardActions: env.numBackwardActions,
@@ -74,6 +79,11 @@ export const POLICIES: Readonly<Record<string, (request: PolicyRequest) => Polic
       seed: config.seed,
     });
   },
+  gnn: ({ config, built, flow }) => {
+    if (built.env.name !== 'dag') throw new SettingsError(`--policy gnn needs --env dag, not ${built.env.name}`);
+    if (config.policy.backward !== 'uniform') throw new SettingsError('--policy gnn uses a uniform backward policy, as the paper: add --pb uniform');
+    return dagGnnPolicy({ numVariables: (built.env as unknown as DagEnvironment).d, flow, seed: config.seed });
+  },
   mpnn: ({ config, built, flow }) => {
     if (built.env.name !== 'fragments') throw new SettingsError(`--policy mpnn needs --env fragments, not ${built.env.name}`);
     if (config.policy.backward !== 'uniform') throw new SettingsError('--policy mpnn supports only a uniform backward policy: add --pb uniform');
@@ -82,12 +92,17 @@ export const POLICIES: Readonly<Record<string, (request: PolicyRequest) => Polic
   },
 };
 
+/** The DAG's validity mask from its features, which are the state's bytes (adjacency and closure). */
+function dagMaskFromFeatures(env: DagEnvironment): (features: Float32Array, n: number) => Uint8Array {
+  return (features, n) => env.forwardMask({ data: Uint8Array.from(features), width: env.featureSize, n } as never);
+}
+
 /** The policy a run config describes, for the built environment. */
 export async function buildPolicy(config: RunConfig, built: BuiltEnvironment, flow: boolean): Promise<Policy> {
   const make = POLICIES[config.policy.kind];
   if (!make) throw new SettingsError(`unknown policy "${config.policy.kind}" (known: ${Object.keys(POLICIES).join(', ')})`);
   if (config.policy.stopHead !== 'softmax' && config.policy.kind !== 'mlp') {
-    throw new SettingsError(`--stop-head ${config.policy.stopHead} applies to --policy mlp`);
+    throw new SettingsError(`--stop-head ${config.policy.stopHead} applies to --policy mlp (the gnn's stop is always a sigmoid)`);
   }
   return make({ config, built, flow });
 }

@@ -50,9 +50,12 @@ export function runWarnings(outcome: RunOutcome): string[] {
     }
   }
   const { logZ, trueLogZ } = outcome;
-  if (logZ !== null && trueLogZ !== null && exact && exact.jsd > FAR_JSD) {
+  // Running away: far from the truth at the end, and no nearer than half-way through (a run too short to
+  // have moved log Z, with fewer than four evaluations, is not judged).
+  const mid = outcome.history[Math.floor(outcome.history.length / 2)]?.logZ;
+  if (logZ !== null && trueLogZ !== null && exact && exact.jsd > FAR_JSD && outcome.history.length >= 4 && mid !== null && mid !== undefined) {
     const gap = Math.abs(logZ - trueLogZ);
-    if (gap > Math.max(5, 0.5 * Math.abs(trueLogZ))) {
+    if (gap > Math.max(5, 0.5 * Math.abs(trueLogZ)) && gap >= Math.abs(mid - trueLogZ)) {
       out.push(`log Z ran away: learned ${logZ.toPrecision(4)} against the true ${trueLogZ.toPrecision(4)}; start it nearer (--logz-init) or use a relative reward`);
     }
   }

@@ -76,7 +76,9 @@ describe('runWarnings', () => {
   it('warns of a collapse onto a few states far from a broad target, and of log Z running away', () => {
     const target = Array.from({ length: 25 }, () => 1 / 25);
     const collapsed = [0.5, 0.5, ...Array.from({ length: 23 }, () => 0)];
-    const warnings = runWarnings({ exact: evaluation(collapsed, target, 0.35), logZ: 150, trueLogZ: 84, history: [] });
+    const history = [0, 30, 60, 90, 120, 150].map((logZ) => ({ logZ }));
+    const warnings = runWarnings({ exact: evaluation(collapsed, target, 0.35), logZ: 150, trueLogZ: 84, history });
+    expect(runWarnings({ exact: evaluation(collapsed, target, 0.35), logZ: 0.1, trueLogZ: 84, history: [{ logZ: 0 }] })).toHaveLength(1);
     expect(warnings).toHaveLength(2);
     expect(warnings[0]).toMatch(/collapse: the learned distribution covers about 2\.0 states where the target covers 25\.0/);
     expect(warnings[1]).toMatch(/log Z ran away/);

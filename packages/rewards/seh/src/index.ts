@@ -1,0 +1,14 @@
+export type { PackedBatch } from './batch.js';
+export { packBatch } from './batch.js';
+export type { MoleculeGraph } from './featurize.js';
+export { ATOM_FEATURES, BOND_TYPES, featurizeMolecule, SmilesParseError, STEM_MASK_COLUMN } from './featurize.js';
+export { HIDDEN, ROUNDS, SehNetwork, sehProxyMacs } from './network.js';
+export type { SehMolecule, SehProxy, SehProxyOptions } from './proxy.js';
+export { INVALID_MOLECULE_Y, sehProxy } from './proxy.js';
+export type { RDKitModule, RDKitMol } from './rdkit.js';
+export { loadRDKit } from './rdkit.js';
+export type { SehReward, SehRewardOptions } from './reward.js';
+export { SEH_MIN_Y, SEH_Y_NORMALISER, sehLogRewardFromY, sehReward } from './reward.js';
+export type { SehWeights, WeightArray } from './weights.js';
+export { shippedSehWeights } from './weights.js';
+export { SEH_WEIGHTS_ORIGIN, SEH_WEIGHTS_SHA256 } from './weights.generated.js';
