@@ -9,7 +9,7 @@ describeEnvironment('bits (L = 3)', () => bitSequences(3));
 describe('the custom environment through the library', () => {
   it('trains with runExperiment from its entry alone and matches the exact target', async () => {
     const { results } = await runExperiment(
-      { env: { name: 'bits', module: new URL('../src/experiment.ts', import.meta.url).pathname, length: 3 }, budget: { iterations: 400, batchSize: 16 }, policy: { hidden: [32] }, backend: 'cpu' },
+      { env: { module: new URL('../src/experiment.ts', import.meta.url).pathname, length: 3 }, budget: { iterations: 400, batchSize: 16 }, policy: { hidden: [32] }, backend: 'cpu' },
       { warn: () => {} },
     );
     expect(results.config).toMatchObject({ env: 'bits', length: 3, base: 0.5 });

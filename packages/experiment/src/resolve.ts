@@ -147,9 +147,11 @@ export function resolveRunConfig(input: RunConfigInput | ParsedRunConfig, entry:
   };
 }
 
-/** The environment's `runDefaults` (dotted paths such as `"sampler.kind"`) where the input sets nothing. */
+/** The environment's name, and its `runDefaults` (dotted paths such as `"sampler.kind"`) where the input sets nothing. */
 function applyRunDefaults(input: RunConfigInput | ParsedRunConfig, entry: EnvironmentExperiment): RunConfigInput {
   const out = structuredClone(input) as Record<string, Record<string, unknown>>;
+  // An environment loaded from a module is named by its entry.
+  out.env = { name: entry.name, ...(out.env ?? {}) };
   for (const [path, value] of Object.entries(entry.runDefaults ?? {})) {
     const [part, key] = path.split('.') as [string, string];
     out[part] ??= {};
