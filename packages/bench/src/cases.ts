@@ -141,8 +141,12 @@ export function hypergridRun(ndim: number, batchSize: number): CaseRun {
   return { env, policy, label: `hypergrid ${ndim}-D H=8`, batchSize };
 }
 
-/** DAG structure learning on simulated data (d = 5, BGe), batch 32; a string when the environment does not load. */
-export async function dagRun(): Promise<CaseRun | string> {
+/**
+ * DAG structure learning on simulated data (d = 5, BGe), batch 32; a string when the environment does not
+ * load. `policy`: the default 2×256 MLP, the paper's parameterisation as a 128×128 MLP with a sigmoid stop
+ * head and uniform P_B (`paper-mlp`), or the paper's graph network (`gnn`).
+ */
+export async function dagRun(policy: 'default' | 'paper-mlp' | 'gnn' = 'default'): Promise<CaseRun | string> {
   let mod: typeof import('@gflownet/env-dag');
   try {
     mod = await import('@gflownet/env-dag');
@@ -152,8 +156,18 @@ export async function dagRun(): Promise<CaseRun | string> {
   const data = mod.simulateLinearGaussian({ numVariables: 5, numSamples: 100, seed: 0, expectedEdges: 5, noiseStd: 0.1 });
   // Without exact enumeration: the trainer would build the 29,281-DAG evaluator.
   const env = withoutExact(mod.dagEnvironment({ data }));
-  const policy = mlpPolicy({ featureSize: env.featureSize, numActions: env.numActions, numBackwardActions: env.numBackwardActions, seed: 0 });
-  return { env, policy, label: 'DAG d=5 (BGe)', batchSize: 32 };
+  const sizes = { featureSize: env.featureSize, numActions: env.numActions, numBackwardActions: env.numBackwardActions, seed: 0 };
+  if (policy === 'gnn') {
+    const { dagGnnPolicy } = await import('@gflownet/estimator-dag-gnn');
+    return { env, policy: dagGnnPolicy({ numVariables: 5, seed: 0 }), label: 'DAG d=5, paper GNN', batchSize: 32 };
+  }
+  if (policy === 'paper-mlp') {
+    const full = mod.dagEnvironment({ data });
+    const forwardMask = (f: Float32Array, n: number): Uint8Array => full.forwardMask({ data: Uint8Array.from(f), width: full.featureSize, n } as never);
+    const p = mlpPolicy({ ...sizes, hidden: [128, 128], backward: 'uniform', stopHead: 'sigmoid', forwardMask });
+    return { env, policy: p, label: 'DAG d=5, MLP 128² sigmoid stop', batchSize: 32 };
+  }
+  return { env, policy: mlpPolicy(sizes), label: 'DAG d=5 (BGe)', batchSize: 32 };
 }
 
 /** Fragment molecules (batch 16) through {@link benchFragments}; a string when RDKit does not load. */

@@ -3,12 +3,13 @@ import type { BenchBackendName } from './backends.js';
 import { BENCH_BACKENDS, selectBenchBackend } from './backends.js';
 import type { BenchCase } from './cases.js';
 import { dagRun, fragmentsCase, hypergridRun, repeated, trainCase } from './cases.js';
+import { sehCase } from './seh-case.js';
 import type { BenchOptionSpecs } from './options.js';
 import { BenchUsageError, benchHelpText, parseBenchOptions } from './options.js';
 import { packageVersions, writeJsonAtomic } from './results.js';
 
 /** The cases of `gfn bench --cases`. */
-export const BENCH_CASES = ['hypergrid-2d', 'hypergrid-4d', 'dag', 'fragments'] as const;
+export const BENCH_CASES = ['hypergrid-2d', 'hypergrid-4d', 'dag', 'dag-paper-mlp', 'dag-gnn', 'fragments', 'seh-proxy'] as const;
 export type BenchCaseName = (typeof BENCH_CASES)[number];
 
 /** The options of `gfn bench` (a public contract: extend, never rename). */
@@ -94,14 +95,19 @@ export async function benchCommand(argv: readonly string[]): Promise<void> {
         for (const batchSize of batchSizes) {
           report(await repeated(repeats, () => trainCase(label, hypergridRun(caseName === 'hypergrid-2d' ? 2 : 4, batchSize), iterations, warmup)), caseName);
         }
-      } else if (caseName === 'dag') {
+      } else if (caseName === 'dag' || caseName === 'dag-paper-mlp' || caseName === 'dag-gnn') {
+        const policy = caseName === 'dag' ? 'default' : caseName === 'dag-gnn' ? 'gnn' : 'paper-mlp';
+        // The GNN is about ten times slower: a tenth of the iterations.
+        const n = policy === 'gnn' ? Math.max(1, Math.round(iterations / 10)) : iterations;
         report(
           await repeated(repeats, async () => {
-            const run = await dagRun();
-            return typeof run === 'string' ? run : trainCase(label, run, iterations, warmup);
+            const run = await dagRun(policy);
+            return typeof run === 'string' ? run : trainCase(label, run, n, policy === 'gnn' ? Math.min(warmup, 3) : warmup);
           }),
-          'DAG d=5',
+          caseName,
         );
+      } else if (caseName === 'seh-proxy') {
+        report(await sehCase(label), 'seh-proxy');
       } else {
         report(await repeated(repeats, () => fragmentsCase(label, Math.max(1, Math.round(iterations / 10)), Math.min(warmup, 5))), 'fragments');
       }

@@ -50,7 +50,7 @@ export function buildSampler(config: RunConfig): Sampler {
     store: s.replayStore,
     ...(s.prioritized ? { eviction: 'reward' as const, sampling: 'reward' as const } : {}),
   });
-  return replaySampler({ buffer, ratio: s.replayRatio, prefill: s.prefill, behaviour });
+  return replaySampler({ buffer, ratio: s.replayRatio, prefill: s.prefill, collect: s.collect, behaviour });
 }
 
 /** What a policy builder receives. */

@@ -90,6 +90,8 @@ export const SamplerConfigSchema = z.strictObject({
   prioritized: z.boolean().optional(),
   prefill: int(0, 10_000_000).optional(),
   replayStore: z.enum(['trajectories', 'terminals']).optional(),
+  /** Fresh trajectories sampled into the buffer per iteration (default: the batch size). */
+  collect: int(1, 65536).optional(),
 });
 
 export const OptimizerConfigSchema = z.strictObject({
@@ -139,6 +141,7 @@ export interface ResolvedReplay {
   readonly prioritized: boolean;
   readonly prefill: number;
   readonly replayStore: 'trajectories' | 'terminals';
+  readonly collect: number;
 }
 
 /** The sampler after resolution: exactly the settings of its kind. */

@@ -42,6 +42,7 @@ export const RUN_FLAGS: Readonly<Record<string, Flag>> = {
   prioritized: { path: ['sampler', 'prioritized'], type: 'boolean', help: 'Replay: keep the top trajectories by reward and sample them in proportion to R' },
   prefill: { path: ['sampler', 'prefill'], type: 'int', help: 'Replay: trajectories from the uniform policy put in the buffer before training' },
   'replay-store': { path: ['sampler', 'replayStore'], type: 'string', choices: ['trajectories', 'terminals'], help: 'Replay: store whole trajectories, or terminal states re-sampled backward with P_B' },
+  collect: { path: ['sampler', 'collect'], type: 'int', help: 'Replay: fresh trajectories sampled into the buffer per iteration (default: the batch size; the DAG paper: about 1)' },
   iterations: { path: ['budget', 'iterations'], type: 'int', help: 'Gradient steps' },
   'batch-size': { path: ['budget', 'batchSize'], type: 'int', help: 'Trajectories per step' },
   seed: { path: ['seed'], type: 'int', help: 'Seed of the policy initialisation and of sampling (negative seeds too)' },

@@ -82,13 +82,13 @@ export function parseRunConfig(input: unknown): ParsedRunConfig {
 }
 
 const EXPLORATION_KEYS = ['epsilon', 'epsilonFinal', 'temperature', 'temperatureFinal', 'exitBias', 'exitBiasFinal', 'schedule', 'explorationIterations'] as const;
-const REPLAY_KEYS = ['replayCapacity', 'replayRatio', 'prioritized', 'prefill', 'replayStore'] as const;
+const REPLAY_KEYS = ['replayCapacity', 'replayRatio', 'prioritized', 'prefill', 'replayStore', 'collect'] as const;
 
 /**
  * Sampler settings with every default filled by kind; settings that do not fit the kind are errors.
  * Only the settings of the kind are kept, so a resolved config resolves to itself.
  */
-function resolveSampler(s: ParsedRunConfig['sampler'], iterations: number): ResolvedSampler {
+function resolveSampler(s: ParsedRunConfig['sampler'], iterations: number, batchSize: number): ResolvedSampler {
   const explored = EXPLORATION_KEYS.filter((k) => s[k] !== undefined);
   const replayed = REPLAY_KEYS.filter((k) => s[k] !== undefined);
   if (s.kind === 'on-policy' && explored.length + replayed.length > 0) {
@@ -117,6 +117,7 @@ function resolveSampler(s: ParsedRunConfig['sampler'], iterations: number): Reso
     prioritized: s.prioritized ?? REPLAY_DEFAULTS.prioritized,
     prefill: s.prefill ?? REPLAY_DEFAULTS.prefill,
     replayStore: s.replayStore ?? REPLAY_DEFAULTS.replayStore,
+    collect: s.collect ?? batchSize,
   };
 }
 
@@ -142,7 +143,7 @@ export function resolveRunConfig(input: RunConfigInput | ParsedRunConfig, entry:
   return {
     ...parsed,
     env: env.data as ParsedRunConfig['env'],
-    sampler: resolveSampler(parsed.sampler, iterations),
+    sampler: resolveSampler(parsed.sampler, iterations, parsed.budget.batchSize),
     evaluation: { evalEvery: parsed.evaluation.evalEvery ?? Math.max(1, Math.round(iterations / EVALUATIONS_PER_RUN)) },
   };
 }
