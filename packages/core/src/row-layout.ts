@@ -51,6 +51,8 @@ export function padRows(rows: tf.Tensor1D, batch: Pick<TrajectoryBatch, 'offsets
   return tf.tidy(() => {
     const sizes: number[] = [];
     for (let b = 0; b < batch.numTrajectories; b++) sizes.push((batch.offsets[b + 1] as number) - (batch.offsets[b] as number));
+    // One trajectory: no split (tfjs's gradient of a one-piece split fails with "Pass at least one tensor to concat").
+    if (sizes.length === 1) return tf.reshape((sizes[0] as number) < T ? tf.pad(rows, [[0, T - (sizes[0] as number)]]) : rows, [1, T]) as tf.Tensor2D;
     const parts = tf.split(rows, sizes);
     return tf.stack(parts.map((p, b) => ((sizes[b] as number) < T ? tf.pad(p, [[0, T - (sizes[b] as number)]]) : p))) as tf.Tensor2D;
   });
