@@ -83,7 +83,7 @@ for (const d of dims) {
 lines.push('', `Paper ordering (d = 5): ${METHODS.map((m) => m.id).join(' < ')}.`);
 lines.push(
   '',
-  `Per run: ${cfg.iterations} iterations, batch ${cfg.batchSize}, policy ${cfg.policy ?? 'mlp'}${(cfg.policy ?? 'mlp') === 'mlp' ? ` ${cfg.hidden.join('×')} with a ${cfg.stopHead ?? 'softmax'} stop head` : ''}, Adam lr ${cfg.learningRates.forward} (log Z ${cfg.learningRates.logZ}), backend ${cfg.backend}, ` +
+  `Per run: ${cfg.iterations} iterations, batch ${cfg.batchSize}, policy ${cfg.policy ?? 'mlp'}${(cfg.policy ?? 'mlp') === 'mlp' ? ` ${cfg.hidden.join('×')} with a ${cfg.stopHead ?? 'softmax'} stop head` : ''}, Adam lr ${cfg.learningRates.forward} (log Z: ${cfg.logZOptimizer ?? "adam"} lr ${cfg.learningRates.logZ}${cfg.logZOptimizer === "sgd" ? `, momentum ${cfg.logZMomentum}` : ""}), backend ${cfg.backend}, ` +
     `${cfg.n} observations per dataset, score ${cfg.score}, prior ${cfg.prior}, noise std ${cfg['noise-std']}, expected edges d(d−1)/4.`,
 );
 writeFileSync(join(dir, 'table.md'), `${lines.join('\n')}\n`);

@@ -26,7 +26,8 @@ BATCH=${BATCH:-32}                 # trajectories per step (the paper: 32)
 HIDDEN=${HIDDEN:-128,128}          # MLP over the adjacency and its closure (the paper: a GNN, --policy gnn; see README)
 POLICY=${POLICY:-mlp}              # mlp (sigmoid stop head, as the paper's) or gnn (the paper's network; ~10× slower)
 LR=${LR:-$P_LR}                    # Adam, P_F (the paper: 1e-5)
-LR_LOGZ=${LR_LOGZ:-0.1}            # Adam, log Z (the paper: SGD 0.1 with momentum 0.8, not yet available)
+LR_LOGZ=${LR_LOGZ:-0.1}            # log Z learning rate (the paper: SGD 0.1, momentum 0.8, from 0)
+LOGZ_OPT=${LOGZ_OPT:-sgd}          # log Z optimiser: sgd (momentum 0.8, NaN gradients zeroed, as the paper) or adam
 EPS_FINAL=${EPS_FINAL:-0.1}        # ε decreases linearly from 1 to this over ITERATIONS/2, then stays (as in the code)
 PREFILL=${PREFILL:-1000}           # uniform-policy trajectories put in the replay buffer first
 CAPACITY=${CAPACITY:-100000}       # replay capacity (as in the code)
@@ -47,8 +48,8 @@ method_options() {
     on-tb) echo "--objective tb --sampler on-policy" ;;
     on-rkl) echo "--objective rkl --baseline local --sampler on-policy" ;;
     off-tb) echo "--objective tb $REPLAY" ;;
-    off-rkl) echo "--objective rkl --baseline local --importance-weights plain --sampler off-policy $OFF_EXPLORATION" ;;
-    off-mdb) echo "--objective mdb --loss huber $REPLAY" ;;
+    off-rkl) echo "--objective rkl --baseline batch-mean --importance-weights plain $REPLAY" ;;
+    off-mdb) echo "--objective mdb --loss huber $REPLAY --replay-unit transitions" ;;
     *) echo "unknown method $1" >&2; exit 2 ;;
   esac
 }
@@ -62,7 +63,7 @@ for ((seed = 0; seed < SEEDS; seed++)); do
       file="$OUT/runs/d$d-$m-seed$seed.json"
       [ -s "$file" ] && continue
       echo "pnpm -s gfn train --env dag --simulate $d,$SAMPLES,$seed --score bge --prior uniform --relative-reward --pb uniform $POLICY_OPTIONS \
-$(method_options "$m") --iterations $ITERATIONS --batch-size $BATCH --lr $LR --lr-logz $LR_LOGZ \
+$(method_options "$m") --iterations $ITERATIONS --batch-size $BATCH --lr $LR --lr-logz $LR_LOGZ --logz-optimizer $LOGZ_OPT \
 --seed $seed --backend $BACKEND --quiet --out $file" >>"$jobs_file"
     done
   done

@@ -48,6 +48,7 @@ export function buildSampler(config: RunConfig): Sampler {
   const buffer = replayBuffer({
     capacity: s.replayCapacity,
     store: s.replayStore,
+    unit: s.replayUnit,
     ...(s.prioritized ? { eviction: 'reward' as const, sampling: 'reward' as const } : {}),
   });
   return replaySampler({ buffer, ratio: s.replayRatio, prefill: s.prefill, collect: s.collect, behaviour });

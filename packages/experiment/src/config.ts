@@ -34,7 +34,7 @@ export const EXPLORATION_DEFAULTS = {
 export const DEFAULT_OFF_POLICY_EXPLORATION = { epsilon: 0.5, epsilonFinal: 0.1 } as const;
 
 /** Replay settings left unset. */
-export const REPLAY_DEFAULTS = { replayCapacity: 1000, replayRatio: 0.5, prioritized: false, prefill: 0, replayStore: 'trajectories' } as const;
+export const REPLAY_DEFAULTS = { replayCapacity: 1000, replayRatio: 0.5, prioritized: false, prefill: 0, replayStore: 'trajectories', replayUnit: 'trajectories' } as const;
 
 /** Evaluations per run when `evalEvery` is unset. */
 export const EVALUATIONS_PER_RUN = 20;
@@ -67,7 +67,8 @@ export const PolicyConfigSchema = z.strictObject({
 export const ObjectiveConfigSchema = z.strictObject({
   name: z.enum(OBJECTIVE_NAMES).default('tb'),
   loss: z.enum(['squared', 'huber']).default('squared'),
-  baseline: z.enum(['none', 'local', 'global']).default('global'),
+  /** `batch-mean` with plain weights on replay: the DAG paper's off-policy reverse KL (Table 2). */
+  baseline: z.enum(['none', 'local', 'global', 'batch-mean']).default('global'),
   importanceWeights: z.enum(['plain', 'self-normalized']).default('plain'),
   subtbLambda: z.number().min(0).max(1e6).default(0.9),
   subtbWeighting: z.enum(['geometric-within', 'equal-within', 'equal']).default('geometric-within'),
@@ -92,6 +93,8 @@ export const SamplerConfigSchema = z.strictObject({
   replayStore: z.enum(['trajectories', 'terminals']).optional(),
   /** Fresh trajectories sampled into the buffer per iteration (default: the batch size). */
   collect: int(1, 65536).optional(),
+  /** What a replayed item is: a stored trajectory, or one stored transition (modified DB only, as the DAG paper). */
+  replayUnit: z.enum(['trajectories', 'transitions']).optional(),
 });
 
 export const OptimizerConfigSchema = z.strictObject({
@@ -99,6 +102,10 @@ export const OptimizerConfigSchema = z.strictObject({
   lr: positive(1).default(1e-3),
   lrPb: positive(1).default(1e-3),
   lrLogZ: positive(10).default(0.1),
+  /** Optimiser of log Z: Adam, or SGD with momentum `logZMomentum` and NaN gradients zeroed (the DAG paper's). */
+  logZOptimizer: z.enum(['adam', 'sgd']).default('adam'),
+  /** Momentum of the `sgd` log-Z optimiser (the DAG paper's 0.8); Adam ignores it. */
+  logZMomentum: z.number().min(0).lt(1).default(0.8),
   // log Z is a float32 variable: beyond ±1e38 it would not even be stored.
   logZInit: z.number().min(-1e38).max(1e38).default(0),
 });
@@ -142,6 +149,7 @@ export interface ResolvedReplay {
   readonly prefill: number;
   readonly replayStore: 'trajectories' | 'terminals';
   readonly collect: number;
+  readonly replayUnit: 'trajectories' | 'transitions';
 }
 
 /** The sampler after resolution: exactly the settings of its kind. */

@@ -82,7 +82,7 @@ export function parseRunConfig(input: unknown): ParsedRunConfig {
 }
 
 const EXPLORATION_KEYS = ['epsilon', 'epsilonFinal', 'temperature', 'temperatureFinal', 'exitBias', 'exitBiasFinal', 'schedule', 'explorationIterations'] as const;
-const REPLAY_KEYS = ['replayCapacity', 'replayRatio', 'prioritized', 'prefill', 'replayStore', 'collect'] as const;
+const REPLAY_KEYS = ['replayCapacity', 'replayRatio', 'prioritized', 'prefill', 'replayStore', 'collect', 'replayUnit'] as const;
 
 /**
  * Sampler settings with every default filled by kind; settings that do not fit the kind are errors.
@@ -118,7 +118,22 @@ function resolveSampler(s: ParsedRunConfig['sampler'], iterations: number, batch
     prefill: s.prefill ?? REPLAY_DEFAULTS.prefill,
     replayStore: s.replayStore ?? REPLAY_DEFAULTS.replayStore,
     collect: s.collect ?? batchSize,
+    replayUnit: s.replayUnit ?? REPLAY_DEFAULTS.replayUnit,
   };
+}
+
+/** Replayed transitions are two-row sub-trajectories: only modified DB trains on them, from a uniform trajectory buffer. */
+function checkReplayUnit(sampler: ResolvedSampler, objective: ParsedRunConfig['objective']['name']): void {
+  if (sampler.kind !== 'replay' || sampler.replayUnit !== 'transitions') return;
+  const conflict =
+    objective !== 'mdb'
+      ? `trains objective mdb only (single transitions are not trajectories), not ${objective}`
+      : sampler.replayStore !== 'trajectories'
+        ? 'needs replayStore trajectories (transitions are drawn from stored trajectories)'
+        : sampler.prioritized
+          ? 'draws transitions uniformly: it cannot be prioritized'
+          : undefined;
+  if (conflict) throw new ConfigError(['sampler', 'replayUnit'], `transitions ${conflict}`);
 }
 
 /**
@@ -140,10 +155,12 @@ export function resolveRunConfig(input: RunConfigInput | ParsedRunConfig, entry:
     throw new ConfigError(['env', 'rewardModule'], `environment ${entry.name} does not take a reward of your own`);
   }
   const iterations = parsed.budget.iterations;
+  const sampler = resolveSampler(parsed.sampler, iterations, parsed.budget.batchSize);
+  checkReplayUnit(sampler, parsed.objective.name);
   return {
     ...parsed,
     env: env.data as ParsedRunConfig['env'],
-    sampler: resolveSampler(parsed.sampler, iterations, parsed.budget.batchSize),
+    sampler,
     evaluation: { evalEvery: parsed.evaluation.evalEvery ?? Math.max(1, Math.round(iterations / EVALUATIONS_PER_RUN)) },
   };
 }

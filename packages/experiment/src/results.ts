@@ -63,6 +63,8 @@ export function flatConfig(config: RunConfig, built: BuiltEnvironment, backend: 
     stopHead: config.policy.stopHead,
     learningRates: { forward: config.optimizer.lr, backward: config.optimizer.lrPb, logZ: config.optimizer.lrLogZ },
     logZInit: config.optimizer.logZInit,
+    logZOptimizer: config.optimizer.logZOptimizer,
+    logZMomentum: config.optimizer.logZMomentum,
     evalEvery: config.evaluation.evalEvery,
     packageVersions: versions,
     runConfig: config,

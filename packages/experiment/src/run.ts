@@ -115,6 +115,8 @@ export async function runExperiment(input: RunConfigInput, hooks: ExperimentHook
       seed: config.seed,
       learningRates: { forward: config.optimizer.lr, backward: config.optimizer.lrPb, logZ: config.optimizer.lrLogZ },
       logZInit: config.optimizer.logZInit,
+      logZOptimizer: config.optimizer.logZOptimizer,
+      logZMomentum: config.optimizer.logZMomentum,
       evalEvery: config.evaluation.evalEvery,
       ...(hooks.onIteration ? { onIteration: hooks.onIteration } : {}),
       ...(hooks.onEvaluation ? { onEvaluation: hooks.onEvaluation } : {}),

@@ -1,6 +1,7 @@
 import type { RandomState } from '@gflownet/core';
 import type { AdamState, OptimisedGroup } from './optimizers.js';
 import type { HistoryRecord } from './history.js';
+import type { SgdState } from './sgd.js';
 
 /** A tensor's values with its shape. */
 export interface SavedTensor {
@@ -19,6 +20,11 @@ export interface TrainingState {
   readonly parameters: Readonly<Record<'forward' | 'backward' | 'flow', readonly SavedTensor[]>>;
   readonly logZ: number | null;
   readonly optimisers: Readonly<Record<OptimisedGroup, AdamState>>;
+  /**
+   * The momentum of log Z's SGD, when the run trains log Z with SGD (`logZOptimizer: 'sgd'`; its
+   * `optimisers.logZ` is then an unused, empty Adam state). Absent for Adam and in earlier checkpoints.
+   */
+  readonly logZSgd?: SgdState;
   readonly random: RandomState;
   readonly sampler: unknown;
   readonly history: readonly HistoryRecord[];
@@ -76,6 +82,7 @@ export function serializeCheckpoint(state: TrainingState, config: Record<string,
       parameters: { forward: tensors(state.parameters.forward), backward: tensors(state.parameters.backward), flow: tensors(state.parameters.flow) },
       logZ: state.logZ,
       optimisers,
+      ...(state.logZSgd ? { logZSgd: { kind: 'sgd', step: state.logZSgd.step, buffers: state.logZSgd.buffers.map(toBase64) } } : {}),
       random: state.random,
       sampler: state.sampler ?? null,
       history: state.history,
@@ -141,6 +148,7 @@ function decodeCheckpoint(text: string, source: string): { state: TrainingState;
       return [g, { step: o.step, moments: o.moments.map((m, i) => ({ m: fromBase64(m.m, where(`optimiser ${g}[${i}]`)), v: fromBase64(m.v, where(`optimiser ${g}[${i}]`)) })) }];
     }),
   ) as unknown as Record<OptimisedGroup, AdamState>;
+  const logZSgd = decodeSgd(s.logZSgd, where('logZSgd'));
   const seconds = (s.seconds ?? { sampling: 0, update: 0, evaluation: 0 }) as TrainingState['seconds'];
   return {
     config: inner.config,
@@ -149,6 +157,7 @@ function decodeCheckpoint(text: string, source: string): { state: TrainingState;
       parameters: { forward: decode('forward'), backward: decode('backward'), flow: decode('flow') },
       logZ: (s.logZ as number | null) ?? null,
       optimisers,
+      ...(logZSgd ? { logZSgd } : {}),
       random: s.random as RandomState,
       sampler: s.sampler ?? null,
       history: (s.history as HistoryRecord[]) ?? [],
@@ -157,4 +166,12 @@ function decodeCheckpoint(text: string, source: string): { state: TrainingState;
       seconds,
     },
   };
+}
+
+/** The saved SGD state of log Z, or undefined when the checkpoint has none (Adam, or an earlier version). */
+function decodeSgd(raw: unknown, where: string): SgdState | undefined {
+  if (raw === undefined || raw === null) return undefined;
+  const o = raw as { kind?: unknown; step?: unknown; buffers?: unknown };
+  need(isObject(raw) && o.kind === 'sgd' && Number.isInteger(o.step) && Array.isArray(o.buffers), `${where} is malformed`);
+  return { kind: 'sgd', step: o.step as number, buffers: (o.buffers as string[]).map((b, i) => fromBase64(b, `${where}[${i}]`)) };
 }

@@ -5,7 +5,8 @@ import type { SavedTensor, TrainingState } from './checkpoint.js';
 import { CheckpointError } from './checkpoint.js';
 import type { HistoryRecord } from './history.js';
 import type { LearningRates, OptimisedGroup } from './optimizers.js';
-import { makeOptimisers, resolveLearningRates } from './optimizers.js';
+import type { LogZOptimizer } from './run-optimisers.js';
+import { runOptimisers } from './run-optimisers.js';
 
 /** Options of {@link train}. */
 export interface TrainOptions<S> {
@@ -20,6 +21,13 @@ export interface TrainOptions<S> {
   /** Seed of the sampling generator (default: `0`). The policy is seeded when it is made. */
   readonly seed?: number;
   readonly learningRates?: LearningRates;
+  /**
+   * Optimiser of log Z, at `learningRates.logZ`: `adam` (default) or `sgd`, SGD with momentum
+   * `logZMomentum` whose NaN gradients count as 0 (the DAG paper's: lr 0.1, momentum 0.8, from 0).
+   */
+  readonly logZOptimizer?: LogZOptimizer;
+  /** Momentum of the `sgd` log-Z optimiser, in [0, 1) (default: `0.8`; Adam ignores it). */
+  readonly logZMomentum?: number;
   /** Initial log Z (default: `0`). */
   readonly logZInit?: number;
   /** Evaluate every this many iterations (default: about 20 evaluations per run, at least every 1). */
@@ -124,7 +132,8 @@ export function restorePolicy(policy: Policy, state: Pick<TrainingState, 'parame
 
 /**
  * Trains a GFlowNet: each iteration samples a batch, computes the objective under the gradient tape,
- * and steps one Adam optimiser per parameter group (forward, backward, flow, log Z). Tensors are
+ * and steps one optimiser per parameter group (Adam for forward, backward and flow; Adam or SGD
+ * with momentum for log Z). Tensors are
  * released every iteration, so `tf.memory().numTensors` stays flat. Runs can be checkpointed and
  * resumed exactly (same backend).
  *
@@ -142,7 +151,7 @@ export async function train<S>(options: TrainOptions<S>): Promise<TrainResult> {
   checkPositiveInt('evalEvery', evalEvery);
   if (options.checkpointEvery !== undefined) checkPositiveInt('checkpointEvery', options.checkpointEvery);
   const random = new Random(options.seed ?? 0);
-  const optimisers = makeOptimisers(resolveLearningRates(options.learningRates));
+  const optimisers = runOptimisers(options.learningRates, options);
   const logZ = objective.requires.logZ ? tf.tidy(() => tf.variable(tf.scalar(options.logZInit ?? 0), true)) : undefined;
   const groups: Record<OptimisedGroup, tf.Variable[]> = { ...policy.parameters(), logZ: logZ ? [logZ] : [] };
   const allVariables = Object.values(groups).flat();
@@ -161,7 +170,7 @@ export async function train<S>(options: TrainOptions<S>): Promise<TrainResult> {
     restorePolicy(policy, resume);
     if (logZ && resume.logZ !== null) tf.tidy(() => logZ.assign(tf.scalar(resume.logZ as number)));
     if (Boolean(logZ) !== (resume.logZ !== null)) throw new CheckpointError('checkpoint and objective disagree on whether log Z is learned');
-    for (const g of Object.keys(groups) as OptimisedGroup[]) optimisers[g].setState(resume.optimisers[g], groups[g]);
+    optimisers.setState(resume, groups);
     random.setState(resume.random);
     if (resume.sampler !== null && resume.sampler !== undefined) {
       if (!sampler.setState) throw new CheckpointError(`checkpoint holds sampler state, but sampler "${sampler.name}" cannot restore state`);
@@ -188,12 +197,7 @@ export async function train<S>(options: TrainOptions<S>): Promise<TrainResult> {
     iteration,
     parameters: { forward: save(groups.forward), backward: save(groups.backward), flow: save(groups.flow) },
     logZ: readLogZ(),
-    optimisers: {
-      forward: optimisers.forward.getState(),
-      backward: optimisers.backward.getState(),
-      flow: optimisers.flow.getState(),
-      logZ: optimisers.logZ.getState(),
-    },
+    ...optimisers.getState(),
     random: random.getState(),
     sampler: sampler.getState ? sampler.getState() : null,
     history: history.slice(),
@@ -239,7 +243,7 @@ export async function train<S>(options: TrainOptions<S>): Promise<TrainResult> {
       }
       for (const group of Object.keys(groups) as OptimisedGroup[]) {
         const vars = groups[group];
-        if (vars.length > 0) optimisers[group].apply(vars, vars.map((v) => grads[v.name]));
+        if (vars.length > 0) optimisers.apply(group, vars, vars.map((v) => grads[v.name]));
       }
       lossSeconds += t2 - t1;
       optimiserSeconds += now() - t2;
@@ -290,6 +294,6 @@ export async function train<S>(options: TrainOptions<S>): Promise<TrainResult> {
     };
   } finally {
     logZ?.dispose();
-    for (const o of Object.values(optimisers)) o.dispose();
+    optimisers.dispose();
   }
 }

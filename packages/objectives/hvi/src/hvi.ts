@@ -3,10 +3,13 @@ import { detach } from './detach.js';
 
 /**
  * Control variate b subtracted from the score c(τ) in the score-function (REINFORCE) terms:
- * `none` (b = 0), `local` (the batch estimate of E_{P_F}[c], detached) or `global` (b = −log Z, with
- * log Z learned by the regression (log Z + c̄)²).
+ * `none` (b = 0), `local` (c̄, the batch estimate of E_{P_F}[c]: importance-weighted off-policy),
+ * `global` (b = −log Z, with log Z learned by the regression (log Z + c̄)²) or `batch-mean` (the plain
+ * mean of c over the batch, whatever the weights: the DAG paper's off-policy reverse KL, which with
+ * `plain` weights is Σ log P_F · w(c − mean c), w = exp(log P_F − log π)/B). All detached.
+ * On-policy `local` and `batch-mean` are the same.
  */
-export type Baseline = 'none' | 'local' | 'global';
+export type Baseline = 'none' | 'local' | 'global' | 'batch-mean';
 
 /**
  * How off-policy batches are re-weighted towards P_F: `plain` w = P_F(τ)/π(τ) (unnormalised, as the
@@ -65,7 +68,7 @@ function checkInputs(name: string, inputs: HviInputs): number {
   }
   if (B < 1) throw new RangeError(`${name}: the batch is empty`);
   const baseline = inputs.baseline ?? 'global';
-  if (baseline !== 'none' && baseline !== 'local' && baseline !== 'global') throw new RangeError(`${name}: unknown baseline "${String(baseline)}" (expected none, local or global)`);
+  if (!['none', 'local', 'global', 'batch-mean'].includes(baseline)) throw new RangeError(`${name}: unknown baseline "${String(baseline)}" (expected none, local, global or batch-mean)`);
   if (baseline === 'global' && !inputs.logZ) throw new RangeError(`${name}: the global baseline needs logZ`);
   if (inputs.logZ && inputs.logZ.size !== 1) throw new RangeError(`${name}: logZ must be a scalar`);
   const iw = inputs.importanceWeighting ?? 'plain';
@@ -87,7 +90,14 @@ export function hviTerms(inputs: HviInputs): HviTerms {
   const backwardWeights = tf.softmax(tf.sub(logRho, score)) as tf.Tensor1D;
   const meanScore = tf.div(tf.sum(tf.mul(forwardWeights, score)), tf.sum(forwardWeights)) as tf.Scalar;
   const kind = inputs.baseline ?? 'global';
-  const baseline = kind === 'none' ? tf.scalar(0) : kind === 'local' ? meanScore : (tf.neg(detach(tf.reshape(inputs.logZ as tf.Scalar, []))) as tf.Scalar);
+  const baseline =
+    kind === 'none'
+      ? tf.scalar(0)
+      : kind === 'local'
+        ? meanScore
+        : kind === 'batch-mean'
+          ? (tf.mean(score) as tf.Scalar)
+          : (tf.neg(detach(tf.reshape(inputs.logZ as tf.Scalar, []))) as tf.Scalar);
   return { score, forwardWeights, backwardWeights, meanScore, baseline };
 }
 

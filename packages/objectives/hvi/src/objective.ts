@@ -6,7 +6,10 @@ import { hviLoss } from './hvi.js';
 
 /** Options of the hierarchical-VI objectives. */
 export interface HviOptions {
-  /** Default `global`. */
+  /**
+   * Default `global`. `batch-mean` with `plain` weights, on replayed batches whose behaviour
+   * log-probabilities were stored at sampling time, is the off-policy reverse KL of the DAG paper's Table 2.
+   */
   readonly baseline?: Baseline;
   /** Off-policy re-weighting (default `plain`). */
   readonly importanceWeighting?: ImportanceWeighting;

@@ -14,6 +14,7 @@ const divergences: Record<HviKind, { forward: Divergence; backward: Divergence }
 const variants: [Baseline, ImportanceWeighting][] = [
   ['global', 'plain'],
   ['local', 'self-normalized'],
+  ['batch-mean', 'plain'],
 ];
 for (const kind of ['rkl', 'fkl', 'ws', 'rws'] as const) {
   for (const [baseline, importanceWeighting] of variants) {

@@ -4,6 +4,9 @@ import type { Item, ReplayEviction, ReplaySampling, ReplayStore } from './items.
 import type { ReplayBufferState, StoredItemState } from './state.js';
 import { decodeItem, encodeItem, REPLAY_STATE_FORMAT } from './state.js';
 import { materialiseItems } from './materialise.js';
+import { rewardIndices, uniformIndices } from './draw.js';
+import type { ReplayUnit } from './transitions.js';
+import { drawTransitions, transitionBatch } from './transitions.js';
 
 /** Options of {@link replayBuffer}. */
 export interface ReplayBufferOptions {
@@ -25,6 +28,15 @@ export interface ReplayBufferOptions {
   readonly unique?: boolean;
   /** P_B used to re-sample trajectories of stored terminal states (default: the policy's own kind). */
   readonly pb?: BackwardPolicyKind;
+  /**
+   * What one draw returns (default `trajectories`): a stored trajectory, or `transitions`: one
+   * non-stop transition s → s′ drawn uniformly among all those of the stored trajectories, as a
+   * two-row sub-trajectory [s, s′] (s′ takes the stop action). The DAG paper replays transitions for
+   * modified detailed balance; only such objectives (per-transition, per-state log R: `requires.stateLogRewards`)
+   * may use it, and the buffer refuses requests that do not record per-state log R. Needs `store:
+   * 'trajectories'` and `sampling: 'uniform'`. Capacity still counts trajectories.
+   */
+  readonly unit?: ReplayUnit;
 }
 
 /** Per-call inputs of {@link ReplayBuffer.sample}. */
@@ -49,6 +61,8 @@ export interface ReplayEntry {
 export interface ReplayBuffer {
   readonly options: Required<Omit<ReplayBufferOptions, 'pb'>> & Pick<ReplayBufferOptions, 'pb'>;
   readonly size: number;
+  /** Non-stop transitions in the stored trajectories (0 for a `terminals` store). */
+  readonly transitions: number;
   /** Stores every trajectory of the batch (copies its rows), evicting as configured. */
   add<S>(env: Environment<S>, batch: TrajectoryBatch<S>): void;
   /**
@@ -81,43 +95,6 @@ function shapeOf(env: Pick<Environment, 'featureSize' | 'numActions' | 'numBackw
   return { featureSize: env.featureSize, numActions: env.numActions, numBackwardActions: env.numBackwardActions };
 }
 
-/** Indices of `n` draws: without replacement when n ≤ size (Floyd's algorithm), else with replacement. */
-function uniformIndices(size: number, n: number, random: Random): number[] {
-  if (n > size) return Array.from({ length: n }, () => random.int(size));
-  const chosen = new Set<number>();
-  const out: number[] = [];
-  for (let j = size - n; j < size; j++) {
-    const t = random.int(j + 1);
-    const pick = chosen.has(t) ? j : t;
-    chosen.add(pick);
-    out.push(pick);
-  }
-  return out;
-}
-
-/** `n` draws with replacement, P(i) ∝ exp(logR_i / temperature), by binary search on the cumulative sum. */
-function rewardIndices(items: readonly Item[], n: number, temperature: number, random: Random): number[] {
-  let max = Number.NEGATIVE_INFINITY;
-  for (const it of items) max = Math.max(max, it.logReward / temperature);
-  const cum = new Float64Array(items.length);
-  let total = 0;
-  items.forEach((it, i) => {
-    total += Math.exp(it.logReward / temperature - max);
-    cum[i] = total;
-  });
-  return Array.from({ length: n }, () => {
-    const u = random.next() * total;
-    let lo = 0;
-    let hi = items.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if ((cum[mid] as number) > u) hi = mid;
-      else lo = mid + 1;
-    }
-    return lo;
-  });
-}
-
 /**
  * A replay buffer. With the defaults it is a uniform FIFO of trajectories; `eviction: 'reward'` keeps
  * the top-K trajectories by log R, `sampling: 'reward'` draws in proportion to softmax(log R / T), and
@@ -147,14 +124,20 @@ export function replayBuffer(options: ReplayBufferOptions): ReplayBuffer {
   if (!(priorityTemperature > 0 && Number.isFinite(priorityTemperature))) {
     throw new RangeError(`replayBuffer: priorityTemperature must be a positive number, got ${priorityTemperature}`);
   }
+  const unit = options.unit ?? 'trajectories';
+  if (unit !== 'trajectories' && unit !== 'transitions') throw new RangeError(`replayBuffer: unit must be "trajectories" or "transitions", got ${String(unit)}`);
+  if (unit === 'transitions' && (store !== 'trajectories' || sampling !== 'uniform')) {
+    throw new RangeError(`replayBuffer: unit "transitions" needs store "trajectories" and sampling "uniform", got store "${store}" and sampling "${sampling}"`);
+  }
   const unique = options.unique ?? (store === 'terminals' || eviction === 'reward');
-  const resolved = { capacity, store, eviction, sampling, priorityTemperature, unique, ...(options.pb ? { pb: options.pb } : {}) };
+  const resolved = { capacity, store, eviction, sampling, priorityTemperature, unique, unit, ...(options.pb ? { pb: options.pb } : {}) };
 
   let items: Item[] = [];
   let keys = new Set<string>();
   let shape: BatchShape | null = null;
   let head = 0; // FIFO: index of the oldest item once full
   let seq = 0;
+  let transitions = 0; // non-stop transitions of the stored trajectories
 
   const keyOf = (it: Pick<Item, 'terminalKey' | 'path'>): string => (store === 'terminals' ? it.terminalKey : `${it.terminalKey}|${it.path.join(',')}`);
   const checkShape = (env: Environment<unknown>, where: string): void => {
@@ -173,6 +156,7 @@ export function replayBuffer(options: ReplayBufferOptions): ReplayBuffer {
     if (items.length < capacity) items.push(item);
     else if (eviction === 'fifo') {
       if (unique) keys.delete(keyOf(items[head] as Item));
+      transitions -= (items[head] as Item).path.length;
       items[head] = item;
       head = (head + 1) % capacity;
     } else {
@@ -180,8 +164,10 @@ export function replayBuffer(options: ReplayBufferOptions): ReplayBuffer {
       for (let i = 1; i < items.length; i++) if ((items[i] as Item).logReward < (items[worst] as Item).logReward) worst = i;
       if (item.logReward <= (items[worst] as Item).logReward) return;
       if (unique) keys.delete(keyOf(items[worst] as Item));
+      transitions -= (items[worst] as Item).path.length;
       items[worst] = item;
     }
+    transitions += item.path.length;
     if (unique) keys.add(key);
   };
 
@@ -189,6 +175,9 @@ export function replayBuffer(options: ReplayBufferOptions): ReplayBuffer {
     options: resolved,
     get size() {
       return items.length;
+    },
+    get transitions() {
+      return store === 'trajectories' ? transitions : 0;
     },
     add<S>(env: Environment<S>, batch: TrajectoryBatch<S>): void {
       checkShape(env as Environment<unknown>, 'add');
@@ -213,9 +202,18 @@ export function replayBuffer(options: ReplayBufferOptions): ReplayBuffer {
       if (!Number.isInteger(n) || n < 1) throw new RangeError(`replay buffer sample: n must be a positive integer, got ${n}`);
       if (items.length === 0) throw new Error('replay buffer sample: the buffer is empty');
       checkShape(env as Environment<unknown>, 'sample');
+      const recordStateLogRewards = request.recordStateLogRewards === true;
+      if (unit === 'transitions') {
+        if (!recordStateLogRewards) {
+          throw new Error('replay buffer sample: unit "transitions" replays single transitions, for objectives on per-state log R only (modified DB: requires.stateLogRewards); this request records none');
+        }
+        const drawnTransitions = drawTransitions(items, n, random);
+        const used = [...new Set(drawnTransitions.map((d) => d.item))].map((i) => items[i] as Item);
+        await materialiseItems(env, store, used, true);
+        return transitionBatch(env, shape as BatchShape, items, drawnTransitions);
+      }
       const picks = sampling === 'uniform' ? uniformIndices(items.length, n, random) : rewardIndices(items, n, priorityTemperature, random);
       const drawn = picks.map((i) => items[i] as Item);
-      const recordStateLogRewards = request.recordStateLogRewards === true;
       await materialiseItems(env, store, drawn, recordStateLogRewards);
       const terminals = env.concat(drawn.map((it) => it.terminal as S));
       if (store === 'terminals') {
@@ -259,6 +257,7 @@ export function replayBuffer(options: ReplayBufferOptions): ReplayBuffer {
       const restored = state.items.map((x, i) => decodeItem(x, s, store, i));
       items = restored;
       keys = new Set(unique ? restored.map(keyOf) : []);
+      transitions = restored.reduce((sum, it) => sum + it.path.length, 0);
       shape = s;
       head = Number.isInteger(state.head) && state.head >= 0 && state.head < capacity ? state.head : 0;
       seq = Number.isInteger(state.seq) && state.seq >= 0 ? state.seq : restored.length;

@@ -1,5 +1,6 @@
 export type { ReplayBuffer, ReplayBufferOptions, ReplayEntry, ReplaySampleRequest } from './buffer.js';
 export type { ReplayEviction, ReplaySampling, ReplayStore } from './items.js';
+export type { ReplayUnit } from './transitions.js';
 export { replayBuffer } from './buffer.js';
 export type { JsonFloat } from './codec.js';
 export type { ReplaySampler, ReplaySamplerOptions, ReplaySamplerState } from './sampler.js';

@@ -44,8 +44,9 @@ function checkCount(name: string, v: number): void {
 /**
  * A sampler that trains on a mix of fresh and replayed trajectories. Each iteration it (1) on the first
  * call, fills the buffer with `prefill` uniform-policy trajectories; (2) samples `max(collect, n − k)`
- * fresh trajectories with the behaviour, where k = round(ratio·n) (0 while the buffer is empty);
- * (3) draws k trajectories from the buffer (before this iteration's fresh ones are added); (4) adds the
+ * fresh trajectories with the behaviour, where k = round(ratio·n) (0 while the buffer holds nothing to draw);
+ * (3) draws k trajectories from the buffer (before this iteration's fresh ones are added; k
+ * transitions, as two-row sub-trajectories, from a buffer with `unit: 'transitions'`); (4) adds the
  * fresh ones to the buffer; and returns the first n − k fresh trajectories followed by the k replayed
  * ones. Any batch with a replayed trajectory is marked `onPolicy: false`; replayed rows keep their
  * stored behaviour log-probabilities (stale by construction: objectives recompute log P_F under the
@@ -79,7 +80,8 @@ export function replaySampler(options: ReplaySamplerOptions): ReplaySampler {
         }
         prefilled = true;
       }
-      const k = buffer.size > 0 ? Math.round(ratio * n) : 0;
+      const canReplay = buffer.options.unit === 'transitions' ? buffer.transitions > 0 : buffer.size > 0;
+      const k = canReplay ? Math.round(ratio * n) : 0;
       const nFresh = n - k;
       const collect = Math.max(options.collect ?? n, nFresh);
       const fresh =

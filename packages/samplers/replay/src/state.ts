@@ -28,7 +28,8 @@ export interface StoredItemState {
 /**
  * The JSON-serialisable contents of a replay buffer: its options (checked on restore), the batch
  * shape, the FIFO position and insertion counter, and every item. Terminal states (the environment's
- * own type) are not saved; they are re-created by replaying each item's `path` from s0.
+ * own type) are not saved; they are re-created by replaying each item's `path` from s0. The buffer's
+ * `unit` is not saved either: it changes what is drawn, not what is stored.
  */
 export interface ReplayBufferState {
   readonly format: typeof REPLAY_STATE_FORMAT;
