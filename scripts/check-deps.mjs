@@ -3,8 +3,9 @@
 // what their package declares, and nothing imports in a circle. Prints one line per problem and exits
 // 1, or one summary line and exits 0. Usage: node scripts/check-deps.mjs [repository root]
 //
-// (a) Layers: core < {envs, objectives, samplers, estimators, backends, rewards, testing} < trainer <
-//     experiment < cli. A package may depend (dependencies, peer, dev or optional) only on lower
+// (a) Layers: core < rewards < {envs, objectives, samplers, estimators, backends, testing} < trainer <
+//     experiment < cli. Rewards sit below environments because an environment may ship a domain
+//     reward as its default or an option (env-fragments offers the sEH proxy of reward-seh). A package may depend (dependencies, peer, dev or optional) only on lower
 //     layers; anyone may have @gflownet/testing as a devDependency; backend-node-gpu may use
 //     backend-node. Private packages (bench, integration tests) may depend on anything; a published
 //     package may have a private one as a devDependency only.
@@ -24,18 +25,19 @@ const problems = [];
 /** Layer of a package by its directory; undefined when the directory has none. */
 const LAYERS = [
   ['packages/core', 0, 'core'],
-  ['packages/testing', 1, 'leaf'],
-  ['packages/envs/*', 1, 'leaf'],
-  ['packages/objectives/*', 1, 'leaf'],
-  ['packages/samplers/*', 1, 'leaf'],
-  ['packages/estimators/*', 1, 'leaf'],
-  ['packages/backends/*', 1, 'leaf'],
-  ['packages/rewards/*', 1, 'leaf'],
-  ['packages/trainer', 2, 'trainer'],
-  ['packages/experiment', 3, 'experiment'],
-  ['packages/cli', 4, 'cli'],
+  // Rewards (domain models such as the sEH proxy) below environments, which may offer them.
+  ['packages/rewards/*', 1, 'reward'],
+  ['packages/testing', 2, 'leaf'],
+  ['packages/envs/*', 2, 'leaf'],
+  ['packages/objectives/*', 2, 'leaf'],
+  ['packages/samplers/*', 2, 'leaf'],
+  ['packages/estimators/*', 2, 'leaf'],
+  ['packages/backends/*', 2, 'leaf'],
+  ['packages/trainer', 3, 'trainer'],
+  ['packages/experiment', 4, 'experiment'],
+  ['packages/cli', 5, 'cli'],
 ];
-const LAYER_ORDER = 'core < envs, objectives, samplers, estimators, backends, rewards, testing < trainer < experiment < cli';
+const LAYER_ORDER = 'core < rewards < envs, objectives, samplers, estimators, backends, testing < trainer < experiment < cli';
 const ALLOWED_SAME_LAYER = new Set(['@gflownet/backend-node-gpu -> @gflownet/backend-node']);
 const DEPENDENCY_FIELDS = ['dependencies', 'peerDependencies', 'optionalDependencies', 'devDependencies'];
 const SOURCE = /\.(ts|tsx|mts|cts|js|mjs|cjs)$/;

@@ -2,7 +2,7 @@ import type { BackendName } from '@gflownet/experiment';
 import { BACKENDS, selectBackend } from '@gflownet/experiment';
 
 /** Backends `gfn bench` measures, as the CLI's `--backend` names them (the experiment layer's list). */
-export const BENCH_BACKENDS = BACKENDS;
+export const BENCH_BACKENDS: typeof BACKENDS = BACKENDS;
 export type BenchBackendName = BackendName;
 
 /**

@@ -3,10 +3,13 @@ import { concatRows, EnvironmentTypeId, selectRows } from '@gflownet/core';
 import { DEFAULT_BLOCKS } from './default-vocabulary.js';
 import type { FragmentFeatureLayout } from './layout.js';
 import { featureLayout } from './layout.js';
+import type { AssembledState } from './molecule-store.js';
 import { MoleculeStore } from './molecule-store.js';
 import type { RDKitModule } from './rdkit.js';
 import type { FragmentMolecule, MoleculeReward, RewardFunction } from './reward.js';
 import { qedReward, rewardFromFunction } from './reward.js';
+import type { BlockMolecule } from './block-states.js';
+import { assembledStemAtoms, rowFromBlocks } from './block-states.js';
 import { BoundedCache } from './cache.js';
 import type { ParentInfo, StateContext } from './state.js';
 import { assembleState, childOf, freeStemCounts, parentInfo, rowKey, undoRemoval, writeForwardMask } from './state.js';
@@ -25,7 +28,10 @@ export interface FragmentsOptions {
   readonly minFragments?: number;
   /** Most fragments; a molecule with this many must stop (default: `8`). */
   readonly maxFragments?: number;
-  /** The reward: a function R(molecule) (sync or async) or a {@link MoleculeReward} (default: {@link qedReward} with β = 10). */
+  /**
+   * The reward: a function R(molecule) (sync or async) or a {@link MoleculeReward}, e.g. `sehFragmentReward()`
+   * (default: {@link qedReward} with β = 10).
+   */
   readonly reward?: RewardFunction | MoleculeReward;
 }
 
@@ -44,8 +50,12 @@ export interface FragmentsEnvironment extends Environment<FragmentStates> {
   freeStems(states: FragmentStates, i: number): number;
   /** The assembled (not canonical) SMILES of state `i` (empty at s0). */
   smiles(states: FragmentStates, i: number): string;
-  /** The canonical molecules of a batch (loads RDKit on first use). */
+  /** Atoms of `smiles(states, i)` that carry a free stem, one entry per free stem, ascending. */
+  stemAtoms(states: FragmentStates, i: number): number[];
+  /** The canonical molecules of a batch, with their stem atoms in the canonical SMILES (loads RDKit on first use). */
   molecules(states: FragmentStates): Promise<FragmentMolecule[]>;
+  /** States rebuilt from block indices and junctions (the original environment's `blockidxs`, `jbonds`). */
+  statesFromBlocks(molecules: readonly BlockMolecule[]): FragmentStates;
   /** The loaded RDKit module. */
   rdkit(): Promise<RDKitModule>;
   /**
@@ -73,8 +83,9 @@ function checkInt(name: string, v: number, min: number): void {
  *
  * States are canonical (isomorphic trees are one state), and both policies range over distinct
  * states: the forward mask keeps one action per distinct child and the backward mask one action per
- * distinct parent, so a uniform P_B is uniform over distinct parents. The reward (QED^β by default)
- * is computed on RDKit's canonical SMILES and cached.
+ * distinct parent, so a uniform P_B is uniform over distinct parents. The reward (QED^β by default;
+ * `sehFragmentReward` for the paper's sEH proxy) sees RDKit's canonical SMILES and the state's free
+ * stems as atoms of it; new molecules of a batch are evaluated together and cached by SMILES and stems.
  *
  * @example
  * const env = fragmentsEnvironment({ maxFragments: 6 });
@@ -130,7 +141,8 @@ export function fragmentsEnvironment(options: FragmentsOptions = {}): FragmentsE
     });
     return { data, width: W, n: rows.length };
   };
-  const assembled = (s: FragmentStates): string[] => Array.from({ length: s.n }, (_, i) => assembleState(ctx, s.data, i * W));
+  const assembled = (s: FragmentStates): AssembledState[] =>
+    Array.from({ length: s.n }, (_, i) => ({ smiles: assembleState(ctx, s.data, i * W), stemAtoms: assembledStemAtoms(ctx, s.data, i * W) }));
 
   const env: FragmentsEnvironment = {
     [EnvironmentTypeId]: EnvironmentTypeId,
@@ -159,6 +171,8 @@ export function fragmentsEnvironment(options: FragmentsOptions = {}): FragmentsE
     numFragments: (s, i) => s.data[i * W] as number,
     freeStems: (s, i) => freeStemCounts(ctx, s.data, i * W).total,
     smiles: (s, i) => assembleState(ctx, s.data, i * W),
+    stemAtoms: (s, i) => assembledStemAtoms(ctx, s.data, i * W),
+    statesFromBlocks: (molecules) => fromRows(molecules.map((m, i) => rowFromBlocks(ctx, m, `molecule ${i}`))),
     forwardMask(s) {
       check(s);
       const m = new Uint8Array(s.n * A);

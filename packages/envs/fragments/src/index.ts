@@ -1,3 +1,5 @@
+export type { BlockMolecule } from './block-states.js';
+export { parseBlockMolecules } from './block-states.js';
 export { DEFAULT_BLOCKS } from './default-vocabulary.js';
 export type {
   FragmentStates,
@@ -30,6 +32,7 @@ export {
   topKMean,
   uniformRandomPolicy,
 } from './metrics.js';
+export { PDB_105_BLOCKS } from './pdb105-vocabulary.js';
 export type { QedProperties } from './qed.js';
 export {
   QED_STRUCTURAL_ALERT_COUNT,
@@ -40,9 +43,10 @@ export {
   qedOfMolecule,
   qedProperties,
 } from './qed.js';
-export type { RDKitModule, RDKitMol } from './rdkit.js';
+export type { RankedSmiles, RDKitModule, RDKitMol } from './rdkit.js';
 export {
   canonicalSmiles,
+  canonicalSmilesWithRanks,
   loadRDKit,
   rdkitMemoryBytes,
   withMolecule,
@@ -55,9 +59,12 @@ export type {
   RewardFunction,
 } from './reward.js';
 export { qedReward, rewardFromFunction } from './reward.js';
+export type { SehFragmentReward, SehFragmentRewardOptions } from './seh.js';
+export { sehFragmentReward } from './seh.js';
 export type { Junction, SmilesToken, TokenizedSmiles } from './smiles.js';
 export { assembleSmiles, tokenizeSmiles } from './smiles.js';
 export type { CompiledVocabulary, FragmentBlock } from './vocabulary.js';
+export { checkVocabularyChemistry } from './vocabulary-check.js';
 export {
   compileVocabulary,
   loadVocabulary,

@@ -9,6 +9,12 @@ export interface FragmentMolecule {
   readonly valid: boolean;
   /** The loaded RDKit module, for rewards that compute descriptors (parse `smiles`, then `delete()`). */
   readonly rdkit: RDKitModule;
+  /**
+   * Atoms of `smiles` (as written: atom i is the i-th atom) that carry a free stem of the state, one
+   * entry per free stem, ascending; empty when no stem is free. Set for molecules of environment
+   * states (the sEH proxy's stem mask reads them).
+   */
+  readonly stemAtoms?: readonly number[];
 }
 
 /** A reward R(x) > 0 of one molecule, sync or async. */
@@ -21,6 +27,16 @@ export interface MoleculeReward {
   logReward(molecule: FragmentMolecule): number | Promise<number>;
   /** The underlying score (e.g. QED) of a molecule with log-reward `logReward`, for reports. */
   score?(logReward: number): number;
+  /**
+   * log R of many molecules at once, in order (e.g. a batched model); when present the environment
+   * calls it, once per `logReward` batch, with every molecule not yet cached.
+   */
+  logRewards?(molecules: readonly FragmentMolecule[]): ArrayLike<number> | Promise<ArrayLike<number>>;
+  /**
+   * Whether log R may depend on `stemAtoms` as well as on the molecule (default true): rewards are
+   * cached by canonical SMILES and stem atoms, or by canonical SMILES alone when this is false.
+   */
+  readonly usesStems?: boolean;
 }
 
 /** A {@link MoleculeReward} from a plain reward function R(x) (R must be finite and > 0). */
@@ -69,6 +85,7 @@ export function qedReward(options: QedRewardOptions = {}): QedReward {
     name: 'qed',
     beta,
     minScore,
+    usesStems: false,
     logReward(molecule: FragmentMolecule): number {
       if (!molecule.valid) return floor;
       const q = qed(molecule.rdkit, molecule.smiles);

@@ -1,5 +1,7 @@
+import { loadRDKit } from './rdkit.js';
 import type { TokenizedSmiles } from './smiles.js';
 import { FIRST_JUNCTION_LABEL, tokenizeSmiles } from './smiles.js';
+import { checkVocabularyChemistry } from './vocabulary-check.js';
 
 /**
  * One block of a fragment vocabulary, in the original environment's terms: a fragment SMILES and
@@ -205,7 +207,10 @@ export function compileVocabulary(blocks: readonly FragmentBlock[]): CompiledVoc
   };
 }
 
-/** Reads a vocabulary file (Node only): any shape {@link parseVocabulary} accepts. */
+/**
+ * Reads a vocabulary file (Node only): any shape {@link parseVocabulary} accepts, every SMILES
+ * checked with RDKit ({@link checkVocabularyChemistry}).
+ */
 export async function loadVocabulary(path: string): Promise<FragmentBlock[]> {
   const { readFile } = await import('node:fs/promises');
   let text: string;
@@ -220,5 +225,7 @@ export async function loadVocabulary(path: string): Promise<FragmentBlock[]> {
   } catch (err) {
     throw new Error(`fragment vocabulary ${path} is not valid JSON: ${(err as Error).message}`);
   }
-  return parseVocabulary(json, path);
+  const blocks = parseVocabulary(json, path);
+  checkVocabularyChemistry(await loadRDKit(), blocks, path);
+  return blocks;
 }

@@ -29,23 +29,24 @@ describe('rewards', () => {
     expect(() => qedReward({ beta: 0 })).toThrow(/beta must be a positive finite number/);
   });
 
-  it('takes any sync or async function of the molecule, called once per canonical SMILES', async () => {
+  it('takes any sync or async function of the molecule, called once per canonical SMILES and stem atoms', async () => {
     const calls: string[] = [];
     const byLength = (m: FragmentMolecule): number => {
-      calls.push(m.smiles);
-      return m.smiles.length;
+      calls.push(`${m.smiles} ${m.stemAtoms?.join(',')}`);
+      return m.smiles.length + (m.stemAtoms?.length ?? 0);
     };
     const env = fragmentsEnvironment({ reward: byLength });
     const s = sampleTerminals(env, null, 60, new Random(2));
     const doubled = env.concat([s, s]);
     const lr = await env.logReward(doubled);
     const mols = await env.molecules(doubled);
-    for (const [i, m] of mols.entries()) expect(lr[i]).toBeCloseTo(Math.log(m.smiles.length), 12);
+    for (const [i, m] of mols.entries()) expect(lr[i]).toBeCloseTo(Math.log(m.smiles.length + (m.stemAtoms?.length ?? 0)), 12);
+    const inputs = new Set(mols.map((m) => `${m.smiles} ${m.stemAtoms?.join(',')}`));
     expect(new Set(calls).size).toBe(calls.length);
-    expect(calls.length).toBe(new Set(mols.map((m) => m.smiles)).size);
+    expect(calls.length).toBe(inputs.size);
     expect(env.cachedRewards).toBe(calls.length);
     await env.logReward(s);
-    expect(calls.length).toBe(new Set(mols.map((m) => m.smiles)).size);
+    expect(calls.length).toBe(inputs.size);
 
     const asyncEnv = fragmentsEnvironment({
       reward: async (m) => ((await Promise.resolve(m.smiles.includes('N'))) ? 2 : 1),
