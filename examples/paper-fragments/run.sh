@@ -1,51 +1,54 @@
 #!/usr/bin/env bash
-# The molecule experiment of "GFlowNets and Variational Inference" (Malkin et al., ICLR 2023, §5.2) at a
-# small scale, on the fragment environment of Bengio et al. (2021) with the offline QED reward
-# R = max(QED, 0.0125)^β instead of the paper's sEH proxy (whose weights cannot be downloaded).
-# β defaults to 32 here, not the original 10: with QED, the β = 10 target spreads its mass over the very
-# many mid-QED molecules (an importance-sampling estimate puts less of it above QED 0.9 than the uniform
-# random policy does), so counting modes at QED > 0.9 would not tell methods apart; at β = 32 it does.
-# Compares trajectory balance, reverse KL and forward KL, on-policy and off-policy (ε-uniform exploration,
-# importance-weighted for the KL objectives), with P_B uniform over distinct parents, an MLP policy and the
-# default 48-block vocabulary. Every run reports the paper's metric (Pearson correlation of the exact
-# log P_F^T(x) with log R(x) on a fixed held-out set of molecules), top-100 mean reward and QED over
-# unique molecules, unique molecules and modes (QED > 0.9, Tanimoto < 0.7 to earlier modes) among
-# METRIC_SAMPLES molecules sampled from the trained policy, and the same for the uniform random policy.
+# The molecule experiment of "GFlowNets and Variational Inference" (Malkin et al., ICLR 2023, §5.2) with the
+# paper's reward: the sEH binding proxy of Bengio et al. (2021), R = (max(0.1, y)/8)^β, on the original
+# 105-block vocabulary with 2–8 blocks, batch 4, P_B uniform over distinct parents. Methods: trajectory
+# balance (log Z from 30, trained at the policy's learning rate), reverse KL (self-normalised importance
+# weights, batch-mean baseline) and forward KL, each on-policy and ε-uniform off-policy; Adam over a grid of
+# learning rates × β. Each run reports the paper's metric: the Pearson correlation of the exact log P_F^T(x)
+# with log R(x) on the paper's 950 held-out molecules (--heldout-file; that set may be read for evaluation but
+# not shipped), and top-100 reward, unique molecules and modes among molecules sampled from the final policy.
+# (The QED version of this experiment is run-qed.sh.)
 #
 # Usage (from anywhere):  examples/paper-fragments/run.sh
-# Settings are environment variables, e.g. the small run committed in docs/results/fragments:
-#   ITERATIONS=250 SEEDS=1 examples/paper-fragments/run.sh
+#   PILOT=1 OUT=docs/results/fragments-seh examples/paper-fragments/run.sh   # one β, two learning rates, short
 # Finished runs are kept and skipped, so an interrupted reproduction continues where it stopped.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
-SEEDS=${SEEDS:-3}                  # policy seeds per method
-ITERATIONS=${ITERATIONS:-2000}     # gradient steps per run
-BATCH=${BATCH:-16}                 # trajectories per step
-HIDDEN=${HIDDEN:-128,128}          # MLP widths
-LR=${LR:-1e-3}                     # Adam, P_F
-LR_LOGZ=${LR_LOGZ:-0.1}            # Adam, log Z
-LOGZ_INIT=${LOGZ_INIT:-12}         # initial log Z (TB learns about 15 at β = 32; the original code starts at 30 with sEH)
-BETA=${BETA:-32}                   # reward exponent (the CLI's default is the original 10; see above)
+PILOT=${PILOT:-0}
+if [ "$PILOT" = 1 ]; then
+  P_ITER=1000 P_LRS="5e-4 1e-3" P_BETAS=10 P_POLICY=mlp
+else
+  P_ITER=50000 P_LRS="5e-5 1e-4 5e-4 1e-3" P_BETAS="4 8 10 16" P_POLICY=mpnn
+fi
+ITERATIONS=${ITERATIONS:-$P_ITER}  # the paper: 50,000
+LRS=${LRS:-$P_LRS}                 # Adam learning rates (the paper's grid: 5e-5 1e-4 5e-4 1e-3)
+BETAS=${BETAS:-$P_BETAS}           # reward exponents (the paper's grid: 4 8 10 16)
+POLICY=${POLICY:-$P_POLICY}        # mpnn (the paper's block-graph message passing, width 256, 10 rounds) or mlp (faster)
+SEEDS=${SEEDS:-1}
+BATCH=${BATCH:-4}                  # the paper: 4
+LOGZ_INIT=${LOGZ_INIT:-30}         # TB's initial log Z (the original code: 30)
 EPSILON=${EPSILON:-0.05}           # off-policy: uniform random action probability (the original random_action_prob)
 METRIC_SAMPLES=${METRIC_SAMPLES:-1000}
-HELDOUT=${HELDOUT:-128}            # held-out molecules for the correlation metric
-JOBS=${JOBS:-1}                    # runs at a time
+HELDOUT_FILE=${HELDOUT_FILE:-../shared/data/seh/heldout_some_mols_U_1k.json}
+JOBS=${JOBS:-2}
 BACKEND=${BACKEND:-wasm}
 METHODS=${METHODS:-"on-tb on-rkl on-fkl off-tb off-rkl off-fkl"}
-OUT=${OUT:-docs/results/fragments}
+OUT=${OUT:-runs/paper-fragments}
 
+[ -f "$HELDOUT_FILE" ] || { echo "paper-fragments: no held-out molecules at $HELDOUT_FILE (set HELDOUT_FILE)" >&2; exit 2; }
+if [ "$POLICY" = mpnn ]; then POLICY_OPTIONS="--policy mpnn --hidden 256 --mpnn-rounds 10"; else POLICY_OPTIONS="--policy mlp --hidden 256,256"; fi
 mkdir -p "$OUT/runs"
 OFF="--sampler off-policy --epsilon $EPSILON --epsilon-final $EPSILON"
 
 method_options() {
   case "$1" in
-    on-tb) echo "--objective tb --sampler on-policy" ;;
-    on-rkl) echo "--objective rkl --sampler on-policy" ;;
+    on-tb) echo "--objective tb --sampler on-policy --logz-init $LOGZ_INIT" ;;
+    on-rkl) echo "--objective rkl --sampler on-policy --baseline batch-mean" ;;
     on-fkl) echo "--objective fkl --sampler on-policy" ;;
-    off-tb) echo "--objective tb $OFF" ;;
-    off-rkl) echo "--objective rkl --importance-weights plain $OFF" ;;
-    off-fkl) echo "--objective fkl --importance-weights plain $OFF" ;;
+    off-tb) echo "--objective tb $OFF --logz-init $LOGZ_INIT" ;;
+    off-rkl) echo "--objective rkl --importance-weights self-normalized --baseline batch-mean $OFF" ;;
+    off-fkl) echo "--objective fkl --importance-weights self-normalized $OFF" ;;
     *) echo "unknown method $1" >&2; exit 2 ;;
   esac
 }
@@ -53,12 +56,16 @@ method_options() {
 jobs_file="$OUT/jobs.txt"
 : >"$jobs_file"
 for ((seed = 0; seed < SEEDS; seed++)); do
-  for m in $METHODS; do
-    file="$OUT/runs/$m-seed$seed.json"
-    [ -s "$file" ] && continue
-    echo "pnpm -s gfn train --env fragments --beta $BETA --pb uniform $(method_options "$m") \
---iterations $ITERATIONS --batch-size $BATCH --hidden $HIDDEN --lr $LR --lr-logz $LR_LOGZ --logz-init $LOGZ_INIT \
---metric-samples $METRIC_SAMPLES --heldout $HELDOUT --seed $seed --backend $BACKEND --quiet --out $file" >>"$jobs_file"
+  for beta in $BETAS; do
+    for lr in $LRS; do
+      for m in $METHODS; do
+        file="$OUT/runs/$m-b$beta-lr$lr-seed$seed.json"
+        [ -s "$file" ] && continue
+        echo "pnpm -s gfn train --env fragments --reward seh --beta $beta --vocabulary pdb105 --min-fragments 2 --max-fragments 8 \
+--pb uniform $POLICY_OPTIONS $(method_options "$m") --iterations $ITERATIONS --batch-size $BATCH --lr $lr --lr-logz $lr \
+--metric-samples $METRIC_SAMPLES --heldout-file $HELDOUT_FILE --seed $seed --backend $BACKEND --quiet --out $file" >>"$jobs_file"
+      done
+    done
   done
 done
 

@@ -1,11 +1,13 @@
+import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import type { InputFile } from '@gflownet/core';
 import { SettingsError } from '@gflownet/core';
 import type { TrainingState } from '@gflownet/trainer';
-import { CheckpointError, parseCheckpoint, serializeCheckpoint } from '@gflownet/trainer';
+import { CheckpointError, CheckpointReader, checkpointLines, parseCheckpoint, STREAMED_HEADER } from '@gflownet/trainer';
+import { forEachLine, readHead, writeStreamAtomic } from './checkpoint-file.js';
 import type { RunConfig, RunConfigInput } from './config.js';
 import { runConfigFromFlat } from './flags.js';
-import { sha256, writeTextAtomic } from './io.js';
+import { sha256 } from './io.js';
 import { environmentEntry } from './registry.js';
 
 /** What a checkpoint holds besides the training state. */
@@ -28,9 +30,22 @@ export interface StoredCheckpoint {
   readonly legacy: boolean;
 }
 
-/** Writes a checkpoint atomically. */
+/**
+ * Writes a checkpoint atomically, streamed (format version 2: JSON lines with a SHA-256), so that its
+ * size is not bounded by the longest string and memory stays near the state's own.
+ */
 export function writeRunCheckpoint(path: string, state: TrainingState, record: CheckpointRecord): void {
-  writeTextAtomic(path, serializeCheckpoint(state, { runConfig: record.runConfig, settings: record.settings, inputs: record.inputs }));
+  const config = { runConfig: record.runConfig, settings: record.settings, inputs: record.inputs };
+  writeStreamAtomic(path, checkpointLines(state, config, createHash('sha256')));
+}
+
+/** Decodes a checkpoint file of either version, reading a streamed one a line at a time. */
+export function readCheckpointFile(path: string, source = `checkpoint ${path}`): { state: TrainingState; config: Record<string, unknown> } {
+  const header = Buffer.from(STREAMED_HEADER, 'utf8');
+  if (!readHead(path, header.length).equals(header)) return parseCheckpoint(readFileSync(path, 'utf8'), source);
+  const reader = new CheckpointReader(source, createHash('sha256'));
+  forEachLine(path, (line) => reader.line(line));
+  return reader.end();
 }
 
 /** Options of earlier releases' checkpoints that were about the process, not the run. */
@@ -58,7 +73,7 @@ async function fromLegacyOptions(options: Record<string, unknown>, file: string)
 export async function readRunCheckpoint(path: string): Promise<StoredCheckpoint> {
   if (!existsSync(path)) throw new CheckpointError(`checkpoint ${path} does not exist`);
   if (statSync(path).isDirectory()) throw new CheckpointError(`checkpoint ${path} is a directory, not a checkpoint file`);
-  const { state, config } = parseCheckpoint(readFileSync(path, 'utf8'), `checkpoint ${path}`);
+  const { state, config } = readCheckpointFile(path);
   const inputs = Array.isArray(config.inputs) ? (config.inputs as InputFile[]) : [];
   if (typeof config.runConfig === 'object' && config.runConfig !== null) {
     return { state, config: config.runConfig as RunConfigInput, inputs, legacy: false };

@@ -89,7 +89,7 @@ export const POLICIES: Readonly<Record<string, (request: PolicyRequest) => Polic
     if (built.env.name !== 'fragments') throw new SettingsError(`--policy mpnn needs --env fragments, not ${built.env.name}`);
     if (config.policy.backward !== 'uniform') throw new SettingsError('--policy mpnn supports only a uniform backward policy: add --pb uniform');
     const env = built.env as unknown as FragmentsEnvironment;
-    return fragmentMpnnPolicy({ layout: env.layout, hidden: config.policy.hidden[0] ?? 64, flow, seed: config.seed });
+    return fragmentMpnnPolicy({ layout: env.layout, hidden: config.policy.hidden[0] ?? 64, flow, seed: config.seed, ...(config.policy.rounds !== undefined ? { rounds: config.policy.rounds } : {}) });
   },
 };
 

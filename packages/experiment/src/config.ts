@@ -62,6 +62,8 @@ export const PolicyConfigSchema = z.strictObject({
   backward: z.enum(['learned', 'uniform']).default('learned'),
   /** How the stop action is parameterised: in the softmax, or by a separate sigmoid (the DAG paper's). */
   stopHead: z.enum(['softmax', 'sigmoid']).default('softmax'),
+  /** Message-passing rounds of the fragments MPNN (unset: the estimator's own default, 3; the paper: 10). */
+  rounds: int(1, 64).optional(),
 });
 
 export const ObjectiveConfigSchema = z.strictObject({

@@ -50,6 +50,7 @@ export const RUN_FLAGS: Readonly<Record<string, Flag>> = {
   backend: { path: ['backend'], type: 'string', choices: BACKEND_NAMES, help: 'TensorFlow.js backend' },
   policy: { path: ['policy', 'kind'], type: 'string', help: 'Policy network: mlp, or one the environment offers (fragments: mpnn)' },
   hidden: { path: ['policy', 'hidden'], type: 'list', help: 'Hidden layer widths of the MLPs, comma-separated' },
+  'mpnn-rounds': { path: ['policy', 'rounds'], type: 'int', help: 'Fragments --policy mpnn: message-passing rounds (the paper: 10; the width is the first --hidden)' },
   pb: { path: ['policy', 'backward'], type: 'string', choices: ['learned', 'uniform'], help: 'Backward policy' },
   'stop-head': { path: ['policy', 'stopHead'], type: 'string', choices: ['softmax', 'sigmoid'], help: 'MLP: stop action in the softmax, or by a separate sigmoid as in the DAG paper' },
   lr: { path: ['optimizer', 'lr'], type: 'number', help: 'Adam learning rate of P_F (and of the state flow)' },
