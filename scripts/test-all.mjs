@@ -51,6 +51,8 @@ if (!m || (suite.code !== 0 && Number(m[2]) === 0)) {
 }
 
 await check('build and package checks (publint, are-the-types-wrong)', 'pnpm', ['check-package']);
+// Right after check-package, which has just built every dist/ this bundles.
+await check('browser bundles (esbuild defaults, built packages)', 'node', ['scripts/check-browser-bundles.mjs', '--no-build']);
 
 const examples = join(root, 'examples');
 if (existsSync(examples)) {

@@ -18,8 +18,18 @@ export interface WasmOptions {
   readonly threads?: number;
   /** Use the SIMD binary where the runtime supports it (default: `true`); `false` is for measuring only. */
   readonly simd?: boolean;
-  /** Where the `.wasm` files are served from (browsers with bundlers; see tfjs-backend-wasm's `setWasmPaths`). */
-  readonly wasmPaths?: string;
+  /**
+   * Where the `.wasm` files are served from (browsers with bundlers; see tfjs-backend-wasm's
+   * `setWasmPaths`): a folder prefix, or the URL of each binary (e.g. from a bundler's asset imports).
+   */
+  readonly wasmPaths?: string | WasmFileMap;
+}
+
+/** The URL of each tfjs-backend-wasm binary, by file name (all three are required, as `setWasmPaths` asks). */
+export interface WasmFileMap {
+  readonly 'tfjs-backend-wasm.wasm': string;
+  readonly 'tfjs-backend-wasm-simd.wasm': string;
+  readonly 'tfjs-backend-wasm-threaded-simd.wasm': string;
 }
 
 let configured: { threads: number; simd: boolean } | undefined;
@@ -45,7 +55,9 @@ async function initialise(threads: number, simd: boolean): Promise<void> {
     await tf.setBackend('wasm');
     return;
   }
-  const { withNodeThreads } = await import('./node-threads.js');
+  // `#node-threads` is the Node shim under the `node` condition and a stub elsewhere (package.json
+  // `imports`), so browser bundles never pull in node:fs, node:module, node:os or node:path.
+  const { withNodeThreads } = await import('#node-threads');
   await withNodeThreads(threads, () => tf.setBackend('wasm'));
 }
 
@@ -80,7 +92,7 @@ export function wasm(options: WasmOptions = {}): Backend {
         }
         return;
       }
-      if (options.wasmPaths !== undefined) setWasmPaths(options.wasmPaths);
+      if (options.wasmPaths !== undefined) setWasmPaths(typeof options.wasmPaths === 'string' ? options.wasmPaths : { ...options.wasmPaths });
       const previous = tf.getBackend();
       await initialise(threads, simd);
       configured = { threads, simd };
