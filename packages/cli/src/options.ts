@@ -30,7 +30,7 @@ export function parseOptions(command: string, argv: readonly string[], specs: Op
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i] as string;
     const name = a.startsWith('--') ? a.slice(2) : '';
-    const spec = specs[name];
+    const spec = Object.hasOwn(specs, name) ? specs[name] : undefined;
     if (spec && spec.type !== 'boolean' && i + 1 < argv.length) {
       tokens.push(`${a}=${argv[++i] as string}`); // `--seed -1` → `--seed=-1`, which parseArgs reads as a value
     } else if (name.startsWith('no-') && specs[name.slice(3)]?.type === 'boolean') negated.push(name.slice(3));

@@ -91,14 +91,14 @@ export async function readRunArguments(command: string, argv: readonly string[],
   const parsed = parseOptions(command, argv, specs);
   const flatFile = fromFile.flat ?? {};
   for (const [key, v] of Object.entries(flatFile)) {
-    const spec = specs[key];
+    const spec = Object.hasOwn(specs, key) ? specs[key] : undefined;
     if (!spec || key === 'config') throw new UsageError(`config ${file}: unknown key "${key}"`);
     if (spec.type === 'boolean' && typeof v !== 'boolean') throw new UsageError(`config ${file}: "${key}" must be true or false`);
     if (spec.type !== 'boolean' && typeof v !== 'string' && typeof v !== 'number') throw new UsageError(`config ${file}: "${key}" must be a string or a number`);
   }
   // The command's own options may come from a flat config file too; the command line wins.
   const given: GivenOptions = { ...parsed.given };
-  for (const [key, v] of Object.entries(flatFile)) if (key in control && !(key in given)) given[key] = typeof v === 'boolean' ? v : String(v);
+  for (const [key, v] of Object.entries(flatFile)) if (Object.hasOwn(control, key) && !Object.hasOwn(given, key)) given[key] = typeof v === 'boolean' ? v : String(v);
   const help = parsed.help;
   const envName = (given.env as string | undefined) ?? (flatFile.env as string | undefined) ?? fromFile.config?.env?.name ?? extra[0]?.name;
   const entry = await environmentEntry({ name: envName, module: moduleName });
@@ -106,8 +106,8 @@ export async function readRunArguments(command: string, argv: readonly string[],
   const typed = (source: Record<string, unknown>, where: string): Record<string, unknown> => {
     const out: Record<string, unknown> = {};
     for (const [name, raw] of Object.entries(source)) {
-      if (name in control) continue;
-      const flag = flags[name];
+      if (Object.hasOwn(control, name)) continue;
+      const flag = Object.hasOwn(flags, name) ? flags[name] : undefined;
       if (!flag) throw new UsageError(`${where}--${name} does not apply to --env ${entry.name}`);
       out[name] = typeof raw === 'string' ? readFlagValue(name, flag, raw) : raw;
     }

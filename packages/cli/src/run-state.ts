@@ -17,7 +17,7 @@ export function mismatches(stored: StoredCheckpoint, args: RunArguments, file: s
   const before = resolveRunConfig(stored.config, args.entry);
   const merged = structuredClone(stored.config) as Record<string, Record<string, unknown>>;
   for (const name of Object.keys(args.given)) {
-    const flag = RUN_FLAGS[name];
+    const flag = Object.hasOwn(RUN_FLAGS, name) ? RUN_FLAGS[name] : undefined;
     const path = flag?.path ?? envPath(name, args);
     if (!path) continue; // a control option (--out, --quiet, …)
     const [part, key] = path;

@@ -83,3 +83,13 @@ describe('gfn train: locks', () => {
     expect(await runCli(['train', ...tiny, '--checkpoint', checkpoint]), err).toBe(0);
   });
 });
+
+describe('gfn train: option names that are also Object.prototype members', () => {
+  it('refuses them as unknown instead of taking the prototype for an option', async () => {
+    const config = join(dir, 'proto.json');
+    writeFileSync(config, JSON.stringify({ toString: 0 }));
+    expect(await runCli(['train', '--config', config])).toBe(2);
+    expect(err).toMatch(/unknown key "toString"/);
+    expect(await runCli(['train', '--constructor', '1'])).toBe(2);
+  });
+});

@@ -17,7 +17,7 @@ function resolveFlat(config: unknown): void {
   if (typeof config !== 'object' || config === null || Array.isArray(config)) throw new ConfigError([], 'must be an object');
   const typed: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(config)) {
-    const flag = RUN_FLAGS[k];
+    const flag = Object.hasOwn(RUN_FLAGS, k) ? RUN_FLAGS[k] : undefined;
     typed[k] = flag && typeof v === 'string' ? readFlagValue(k, flag, v) : v;
   }
   resolveRunConfig(runConfigFromFlat(typed, entry), entry);

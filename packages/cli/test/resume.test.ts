@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseCheckpoint } from '@gflownet/trainer';
+import { readCheckpointFile } from '@gflownet/experiment';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { runCli } from '../src/index.js';
 
@@ -37,7 +37,7 @@ describe('checkpoints', () => {
     let at = 0;
     while (Date.now() < deadline) {
       if (existsSync(checkpoint)) {
-        at = parseCheckpoint(readFileSync(checkpoint, 'utf8')).state.iteration;
+        at = readCheckpointFile(checkpoint).state.iteration;
         if (at >= 20) break;
       }
       await new Promise((r) => setTimeout(r, 50));
@@ -74,7 +74,7 @@ describe('checkpoints', () => {
     expect(code).toBe(130);
     expect(stderr).toMatch(/SIGTERM: stopping after this iteration and saving/);
     expect(stderr).toMatch(/continue with: gfn train --resume/);
-    expect(parseCheckpoint(readFileSync(checkpoint, 'utf8')).state.iteration).toBeGreaterThanOrEqual(20);
+    expect(readCheckpointFile(checkpoint).state.iteration).toBeGreaterThanOrEqual(20);
   }, 300_000);
 
   it('gives identical results files for one seed (timings aside)', async () => {
@@ -92,9 +92,11 @@ describe('checkpoints', () => {
     const truncated = join(dir, 'truncated.json');
     writeFileSync(truncated, text.slice(0, text.length / 2));
     const corrupt = join(dir, 'corrupt.json');
-    writeFileSync(corrupt, text.replace(/"iteration\\":10/, '"iteration\\":11'));
+    const edited = text.replace('"iteration":10,', '"iteration":11,');
+    expect(edited).not.toBe(text);
+    writeFileSync(corrupt, edited);
     const cases: [string[], RegExp][] = [
-      [['--resume', truncated], /truncated or not JSON/],
+      [['--resume', truncated], /is truncated: it ends before its end record/],
       [['--resume', corrupt], /corrupt: its checksum does not match/],
       [['--resume', join(dir, 'missing.json')], /does not exist/],
       [['--resume', good, '--height', '6'], /--height 6 does not match checkpoint .*\(5\)/],

@@ -118,7 +118,7 @@ export function runConfigFromFlat(
   const out: Record<string, unknown> = {};
   for (const [name, value] of Object.entries(values)) {
     if (value === undefined || ignore.has(name)) continue;
-    const flag = flags[name];
+    const flag = Object.hasOwn(flags, name) ? flags[name] : undefined;
     if (!flag) throw new ConfigError([], `unknown option "${name}"${entry.name ? ` for environment ${entry.name}` : ''}`);
     const [part, key] = flag.path;
     if (key === undefined) out[part] = value;

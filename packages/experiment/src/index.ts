@@ -3,7 +3,7 @@ import '@tensorflow/tfjs-layers';
 export type { BackendName, BackendSettings } from './backends.js';
 export { BACKENDS, selectBackend } from './backends.js';
 export type { CheckpointRecord, StoredCheckpoint } from './checkpoints.js';
-export { checkInputs, readRunCheckpoint, writeRunCheckpoint } from './checkpoints.js';
+export { checkInputs, readCheckpointFile, readRunCheckpoint, writeRunCheckpoint } from './checkpoints.js';
 export type { PolicyRequest } from './components.js';
 export { buildObjective, buildPolicy, buildSampler, OBJECTIVES, POLICIES } from './components.js';
 export type { ParsedRunConfig, ResolvedExploration, ResolvedReplay, ResolvedSampler, RunConfig, RunConfigInput } from './config.js';

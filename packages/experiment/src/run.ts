@@ -55,6 +55,8 @@ export interface ExperimentHooks {
   readonly warn?: (line: string) => void;
   /** Continue from a checkpoint's state (the run config must be the one it was written with). */
   readonly resume?: TrainingState;
+  /** Names the resumed checkpoint in errors, e.g. `checkpoint runs/a.ckpt` (default: `checkpoint`). */
+  readonly resumeSource?: string;
   readonly signal?: AbortSignal;
   /** Receives the state to save every `checkpointEvery` iterations and when stopped. */
   readonly onCheckpoint?: (state: TrainingState, prepared: PreparedExperiment) => void | Promise<void>;
@@ -120,7 +122,7 @@ export async function runExperiment(input: RunConfigInput, hooks: ExperimentHook
       evalEvery: config.evaluation.evalEvery,
       ...(hooks.onIteration ? { onIteration: hooks.onIteration } : {}),
       ...(hooks.onEvaluation ? { onEvaluation: hooks.onEvaluation } : {}),
-      ...(hooks.resume ? { resume: hooks.resume } : {}),
+      ...(hooks.resume ? { resume: hooks.resume, ...(hooks.resumeSource ? { resumeSource: hooks.resumeSource } : {}) } : {}),
       ...(hooks.signal ? { signal: hooks.signal } : {}),
       ...(onCheckpoint ? { onCheckpoint: (state: TrainingState) => onCheckpoint(state, prepared), checkpointEvery: hooks.checkpointEvery ?? 500 } : {}),
     });

@@ -38,7 +38,7 @@ export async function sampleCheckpoint(stored: StoredCheckpoint, options: Sample
   await selectBackend(options.backend ?? config.backend);
   const policy = await buildPolicy(config, built, buildObjective(config).requires.flow === true);
   try {
-    restorePolicy(policy, stored.state);
+    restorePolicy(policy, stored.state, options.source !== undefined ? `checkpoint ${options.source}` : 'checkpoint');
     const { env } = built;
     const random = new Random(options.seed ?? 0);
     const chunk = options.batchSize ?? 256;

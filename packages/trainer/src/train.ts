@@ -1,12 +1,16 @@
 import type { Environment, ExactEvaluation, ExactEvaluator, Objective, Policy, Sampler } from '@gflownet/core';
 import { assertGradientsRegistered, exactEvaluator, isEnvironment, isObjective, isPolicy, isSampler, Random } from '@gflownet/core';
 import * as tf from '@tensorflow/tfjs-core';
-import type { SavedTensor, TrainingState } from './checkpoint.js';
-import { CheckpointError } from './checkpoint.js';
+import type { TrainingState } from './checkpoint.js';
+import { DivergenceError, divergenceMessage } from './divergence.js';
 import type { HistoryRecord } from './history.js';
 import type { LearningRates, OptimisedGroup } from './optimizers.js';
 import type { LogZOptimizer } from './run-optimisers.js';
 import { runOptimisers } from './run-optimisers.js';
+import { restoreRun, saveVariables } from './resume.js';
+
+export { DivergenceError } from './divergence.js';
+export { restorePolicy } from './resume.js';
 
 /** Options of {@link train}. */
 export interface TrainOptions<S> {
@@ -34,6 +38,8 @@ export interface TrainOptions<S> {
   readonly evalEvery?: number;
   /** Continue from a saved state (see {@link TrainResult.state} and `parseCheckpoint`). */
   readonly resume?: TrainingState;
+  /** Names the checkpoint in resume errors, e.g. `checkpoint runs/a.ckpt` (default: `checkpoint`). */
+  readonly resumeSource?: string;
   /** Call {@link TrainOptions.onCheckpoint} every this many iterations (default: never, except on abort). */
   readonly checkpointEvery?: number;
   /** Receives the state to save; awaited before training continues. */
@@ -73,7 +79,10 @@ export interface TrainResult {
   readonly history: HistoryRecord[];
   readonly logZ: number | null;
   readonly trueLogZ: number | null;
-  /** The final exact evaluation, when available. */
+  /**
+   * The exact evaluation of the final policy (at {@link iterations}, also when interrupted, so that it
+   * goes with {@link logZ}), when available.
+   */
   readonly exact: ExactEvaluation | null;
   readonly throughput: Throughput;
   readonly finalLoss: number;
@@ -81,11 +90,6 @@ export interface TrainResult {
   readonly iterations: number;
   /** True when the run stopped early on its abort signal. */
   readonly interrupted: boolean;
-}
-
-/** Raised when the loss becomes NaN or infinite; the message says where. */
-export class DivergenceError extends Error {
-  override name = 'DivergenceError';
 }
 
 const yieldToEventLoop = (): Promise<void> =>
@@ -106,28 +110,6 @@ function checkParts(options: TrainOptions<unknown>): void {
     const v = (options as unknown as Record<string, unknown>)[name];
     if (!is(v)) throw new TypeError(`train: options.${name} ${v === undefined ? 'is missing' : 'is not a gflownet-ts ' + name}`);
   }
-}
-
-const save = (vars: readonly tf.Variable[]): SavedTensor[] => vars.map((v) => ({ shape: [...v.shape], data: v.dataSync().slice() as Float32Array }));
-
-function restore(vars: readonly tf.Variable[], saved: readonly SavedTensor[], group: string): void {
-  if (saved.length !== vars.length) throw new CheckpointError(`checkpoint has ${saved.length} ${group} tensors, the policy has ${vars.length}`);
-  vars.forEach((v, i) => {
-    const s = saved[i] as SavedTensor;
-    if (s.shape.length !== v.shape.length || s.shape.some((d, k) => d !== v.shape[k])) {
-      throw new CheckpointError(`checkpoint ${group} tensor ${i} has shape [${s.shape}], the policy's is [${v.shape}]`);
-    }
-    tf.tidy(() => v.assign(tf.tensor(s.data, v.shape)));
-  });
-}
-
-/**
- * Loads a checkpoint's weights into a policy of the same architecture (e.g. to sample from a trained
- * run). Shapes are checked; a mismatch is a {@link CheckpointError}.
- */
-export function restorePolicy(policy: Policy, state: Pick<TrainingState, 'parameters'>): void {
-  const groups = policy.parameters();
-  for (const g of ['forward', 'backward', 'flow'] as const) restore(groups[g], state.parameters[g], g);
 }
 
 /**
@@ -166,16 +148,7 @@ export async function train<S>(options: TrainOptions<S>): Promise<TrainResult> {
   let lossCount = 0;
   let start = 0;
   if (resume) {
-    if (resume.iteration > iterations) throw new CheckpointError(`checkpoint is at iteration ${resume.iteration}, past the requested ${iterations}`);
-    restorePolicy(policy, resume);
-    if (logZ && resume.logZ !== null) tf.tidy(() => logZ.assign(tf.scalar(resume.logZ as number)));
-    if (Boolean(logZ) !== (resume.logZ !== null)) throw new CheckpointError('checkpoint and objective disagree on whether log Z is learned');
-    optimisers.setState(resume, groups);
-    random.setState(resume.random);
-    if (resume.sampler !== null && resume.sampler !== undefined) {
-      if (!sampler.setState) throw new CheckpointError(`checkpoint holds sampler state, but sampler "${sampler.name}" cannot restore state`);
-      sampler.setState(resume.sampler);
-    }
+    restoreRun(resume, { policy, logZ, optimisers, groups, random, sampler }, iterations, options.resumeSource ?? 'checkpoint');
     history.push(...resume.history);
     lossSum = resume.lossSum;
     lossCount = resume.lossCount;
@@ -190,12 +163,13 @@ export async function train<S>(options: TrainOptions<S>): Promise<TrainResult> {
   const trueLogZ = env.trueLogZ ? env.trueLogZ() : (evaluator?.target.logZ ?? null);
   const wallStart = now();
   let lastExact: ExactEvaluation | null = null;
+  let lastExactAt = -1;
   let lastLoss = Number.NaN;
 
   const readLogZ = (): number | null => (logZ ? (logZ.dataSync()[0] as number) : null);
   const snapshot = (iteration: number): TrainingState => ({
     iteration,
-    parameters: { forward: save(groups.forward), backward: save(groups.backward), flow: save(groups.flow) },
+    parameters: { forward: saveVariables(groups.forward), backward: saveVariables(groups.backward), flow: saveVariables(groups.flow) },
     logZ: readLogZ(),
     ...optimisers.getState(),
     random: random.getState(),
@@ -208,6 +182,7 @@ export async function train<S>(options: TrainOptions<S>): Promise<TrainResult> {
   const evaluate = (iteration: number): void => {
     const t0 = now();
     lastExact = evaluator ? evaluator.evaluate(policy) : null;
+    lastExactAt = iteration;
     const record: HistoryRecord = {
       iteration,
       trajectories: iteration * batchSize,
@@ -237,9 +212,7 @@ export async function train<S>(options: TrainOptions<S>): Promise<TrainResult> {
       if (!Number.isFinite(loss)) {
         value.dispose();
         tf.dispose(grads);
-        throw new DivergenceError(
-          `${objective.name} loss became ${loss} at iteration ${it} (log Z ${readLogZ()}); lower the learning rates or check the rewards`,
-        );
+        throw new DivergenceError(divergenceMessage(objective.name, loss, it, readLogZ(), env, batch));
       }
       for (const group of Object.keys(groups) as OptimisedGroup[]) {
         const vars = groups[group];
@@ -271,7 +244,13 @@ export async function train<S>(options: TrainOptions<S>): Promise<TrainResult> {
     }
     // A finished run is saved too, so it can be extended later with more iterations.
     if (options.onCheckpoint && savedAt !== done) await options.onCheckpoint(snapshot(done));
-    if (!lastExact && evaluator) lastExact = evaluator.evaluate(policy);
+    // An interrupted run's last evaluation may be iterations old: evaluate the policy whose log Z is
+    // reported (not recorded in the history, which must stay that of an uninterrupted run).
+    if (evaluator && lastExactAt !== done) {
+      const t0 = now();
+      lastExact = evaluator.evaluate(policy);
+      evaluationSeconds += now() - t0;
+    }
     const finalLogZ = readLogZ();
     const trainSeconds = samplingSeconds + updateSeconds;
     return {

@@ -57,7 +57,7 @@ describe('log-Z optimiser in checkpoints', () => {
     logZ: 1.5,
     optimisers: { forward: { step: 3, moments: [] }, backward: { step: 0, moments: [] }, flow: { step: 0, moments: [] }, logZ: { step: 0, moments: [] } },
     ...(logZSgd ? { logZSgd } : {}),
-    random: { s: [1, 2, 3, 4] } as never,
+    random: { a: 1, b: 2, c: 3, d: 4 },
     sampler: null,
     history: [],
     lossSum: 0,

@@ -132,7 +132,7 @@ async function trainLocked(config: RunConfigInput, stored: StoredCheckpoint | un
           throw new NothingToTrain(`checkpoint ${resumeFile} is already at iteration ${stored.state.iteration} of ${prepared.config.budget.iterations}; nothing was trained or written (extend it with --iterations N)`);
         }
       },
-      ...(stored ? { resume: stored.state } : {}),
+      ...(stored ? { resume: stored.state, resumeSource: `checkpoint ${resumeFile}` } : {}),
       ...(checkpointPath
         ? {
             checkpointEvery,
@@ -148,12 +148,7 @@ async function trainLocked(config: RunConfigInput, stored: StoredCheckpoint | un
       process.stdout.write(`${err.message}\n`);
       return 0;
     }
-    if (err instanceof DivergenceError && checkpointPath) {
-      const kept = lastCheckpoint ?? stored?.state.iteration;
-      throw new DivergenceError(
-        `${err.message}; ${kept !== undefined ? `the checkpoint of iteration ${kept} is kept in ${checkpointPath} (resuming it with the same settings may diverge again: lower the learning rates)` : 'no checkpoint was written yet'}`,
-      );
-    }
+    if (err instanceof DivergenceError && checkpointPath) throw new DivergenceError(`${err.message}; ${divergenceNote(lastCheckpoint, checkpointPath, stored, resumeFile)}`);
     throw err;
   } finally {
     bar.done();
@@ -169,6 +164,21 @@ async function trainLocked(config: RunConfigInput, stored: StoredCheckpoint | un
   process.stdout.write(`${summaryLine(results)}\n`);
   if (!quiet && run.picture) process.stdout.write(`${run.picture}\n`);
   return 0;
+}
+
+/**
+ * What a diverged run leaves behind. Resuming is exact, so a checkpoint written before the divergence
+ * replays the same iterations into it: it is kept, but never called good (and a resumed checkpoint
+ * that diverges before the next one is written is said to lead to the divergence).
+ */
+function divergenceNote(written: number | undefined, checkpointPath: string, stored: StoredCheckpoint | undefined, resumeFile: string | undefined): string {
+  const replay = 'resuming it with the same settings replays the same iterations (resume is exact) and diverges again; start a new run with other settings';
+  if (written !== undefined) return `the checkpoint of iteration ${written} is kept in ${checkpointPath}, but ${replay}`;
+  if (stored && resumeFile) {
+    const unchanged = `${resumeFile} is kept unchanged${checkpointPath !== resumeFile ? ` and nothing was written to ${checkpointPath}` : ''}`;
+    return `this run resumed ${resumeFile} at iteration ${stored.state.iteration} and diverged before writing a checkpoint, so resuming it with its settings diverges again (resume is exact); ${unchanged}; start a new run with other settings`;
+  }
+  return 'no checkpoint was written yet';
 }
 
 /** A resume that would add no iterations: reported, and nothing on disk changes. */

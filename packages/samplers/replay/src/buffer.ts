@@ -2,7 +2,7 @@ import type { BackwardPolicyKind, BatchShape, Environment, Policy, Random, Traje
 import { packTrajectories, sampleBackward, trajectoryRowIndices, trajectoryRows } from '@gflownet/core';
 import type { Item, ReplayEviction, ReplaySampling, ReplayStore } from './items.js';
 import type { ReplayBufferState, StoredItemState } from './state.js';
-import { decodeItem, encodeItem, REPLAY_STATE_FORMAT } from './state.js';
+import { decodeItem, decodePosition, encodeItem, REPLAY_STATE_FORMAT } from './state.js';
 import { materialiseItems } from './materialise.js';
 import { rewardIndices, uniformIndices } from './draw.js';
 import type { ReplayUnit } from './transitions.js';
@@ -253,14 +253,14 @@ export function replayBuffer(options: ReplayBufferOptions): ReplayBuffer {
         }
       }
       if (!Array.isArray(state.items) || state.items.length > capacity) throw new RangeError(`replay buffer setState: items must be an array of at most ${capacity} entries`);
-      const s = state.shape;
+      const { shape: s, head: savedHead, seq: savedSeq } = decodePosition(state, capacity, state.items.length);
       const restored = state.items.map((x, i) => decodeItem(x, s, store, i));
       items = restored;
       keys = new Set(unique ? restored.map(keyOf) : []);
       transitions = restored.reduce((sum, it) => sum + it.path.length, 0);
       shape = s;
-      head = Number.isInteger(state.head) && state.head >= 0 && state.head < capacity ? state.head : 0;
-      seq = Number.isInteger(state.seq) && state.seq >= 0 ? state.seq : restored.length;
+      head = savedHead;
+      seq = savedSeq;
     },
   };
   return buffer;

@@ -74,7 +74,8 @@ export function decodeItem(x: StoredItemState, shape: BatchShape | null, store: 
   if (!shape) throw new TypeError('replay state: items without a shape');
   const { featureSize: F, numActions: A, numBackwardActions: K } = shape;
   const path = decodeInts(x.path, Int32Array, `${where}.path`, 0, A - 2);
-  const item: Item = { terminalKey: x.terminalKey, logReward: x.logReward, seq: Number.isInteger(x.seq) ? x.seq : index, path };
+  if (x.seq !== undefined && !(Number.isInteger(x.seq) && x.seq >= 0)) throw new TypeError(`replay state: ${where}.seq must be an integer ≥ 0, got ${JSON.stringify(x.seq)}`);
+  const item: Item = { terminalKey: x.terminalKey, logReward: x.logReward, seq: x.seq ?? index, path };
   if (store === 'terminals') return item;
   const L = path.length + 1;
   const rows: TrajectoryRows = {
@@ -99,4 +100,33 @@ export function decodeItem(x: StoredItemState, shape: BatchShape | null, store: 
     if (got !== want) throw new RangeError(`replay state: ${where}.${name} has ${got} entries, expected ${want} for a trajectory of ${L} rows`);
   }
   return { ...item, rows };
+}
+
+/**
+ * The buffer-level fields of a saved state, checked: the batch shape (null only for an empty buffer),
+ * the FIFO head and the insertion counter. Absent `head` and `seq` (earlier states) take their defaults;
+ * present ones of the wrong type or range are errors naming the field.
+ */
+export function decodePosition(state: Pick<ReplayBufferState, 'shape' | 'head' | 'seq'>, capacity: number, items: number): { shape: BatchShape | null; head: number; seq: number } {
+  const s = state.shape as unknown;
+  let shape: BatchShape | null = null;
+  if (s !== null && s !== undefined) {
+    if (typeof s !== 'object') throw new TypeError(`replay state: shape must be an object, got ${JSON.stringify(s)}`);
+    for (const k of ['featureSize', 'numActions', 'numBackwardActions'] as const) {
+      const v = (s as Record<string, unknown>)[k];
+      if (!(Number.isInteger(v) && (v as number) >= 1)) throw new TypeError(`replay state: shape.${k} must be a positive integer, got ${JSON.stringify(v)}`);
+    }
+    shape = s as BatchShape;
+  } else if (items > 0) {
+    throw new TypeError('replay state: shape is missing, but the state holds items');
+  }
+  const head = state.head as unknown;
+  if (head !== undefined && !(Number.isInteger(head) && (head as number) >= 0 && (head as number) < capacity)) {
+    throw new RangeError(`replay state: head must be an integer in [0, ${capacity - 1}], got ${JSON.stringify(head)}`);
+  }
+  const seq = state.seq as unknown;
+  if (seq !== undefined && !(Number.isInteger(seq) && (seq as number) >= items)) {
+    throw new RangeError(`replay state: seq must be an integer ≥ the ${items} items, got ${JSON.stringify(seq)}`);
+  }
+  return { shape, head: (head as number | undefined) ?? 0, seq: (seq as number | undefined) ?? items };
 }
