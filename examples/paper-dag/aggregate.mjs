@@ -23,6 +23,11 @@ for (const f of readdirSync(join(dir, 'runs'))) {
   const m = /^d(\d+)-([a-z-]+)-seed(\d+)\.json$/.exec(f);
   if (!m) continue;
   const r = JSON.parse(readFileSync(join(dir, 'runs', f), 'utf8'));
+  // A run stopped early (SIGINT/SIGTERM) wrote its results at the stop: not a finished run.
+  if (r.interrupted) {
+    process.stderr.write(`skipping ${f}: interrupted at iteration ${r.history.at(-1)?.iteration ?? '?'}\n`);
+    continue;
+  }
   runs.push({ d: Number(m[1]), method: m[2], seed: Number(m[3]), r });
 }
 if (runs.length === 0) {
