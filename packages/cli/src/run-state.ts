@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import type { RunConfigInput, StoredCheckpoint } from '@gflownet/experiment';
-import { RUN_FLAGS, resolveRunConfig } from '@gflownet/experiment';
+import { flagName, RUN_FLAGS, resolveRunConfig } from '@gflownet/experiment';
 import type { RunArguments } from './run-options.js';
 import { UsageError } from './options.js';
 
@@ -37,7 +37,7 @@ export function mismatches(stored: StoredCheckpoint, args: RunArguments, file: s
 
 /** The run-config path of an environment option, if `name` is one. */
 function envPath(name: string, args: RunArguments): readonly [string, string] | undefined {
-  const key = Object.keys(args.entry.settings).find((k) => k.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`) === name);
+  const key = Object.keys(args.entry.settings).find((k) => flagName(k) === name);
   return key === undefined ? undefined : ['env', key];
 }
 

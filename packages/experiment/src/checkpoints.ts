@@ -6,7 +6,7 @@ import type { TrainingState } from '@gflownet/trainer';
 import { CheckpointError, CheckpointReader, checkpointLines, parseCheckpoint, STREAMED_HEADER } from '@gflownet/trainer';
 import { forEachLine, readHead, writeStreamAtomic } from './checkpoint-file.js';
 import type { RunConfig, RunConfigInput } from './config.js';
-import { runConfigFromFlat } from './flags.js';
+import { flagName, runConfigFromFlat } from './flags.js';
 import { sha256 } from './io.js';
 import { environmentEntry } from './registry.js';
 
@@ -55,7 +55,7 @@ const LEGACY_RUN_CONTROL = new Set(['out', 'quiet', 'checkpoint', 'checkpoint-ev
 async function fromLegacyOptions(options: Record<string, unknown>, file: string): Promise<RunConfigInput> {
   const entry = await environmentEntry({ name: String(options.env ?? 'hypergrid') });
   const values: Record<string, unknown> = {};
-  const envFlags = new Set(Object.keys(entry.settings).map((k) => k.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)));
+  const envFlags = new Set(Object.keys(entry.settings).map(flagName));
   for (const [name, value] of Object.entries(options)) {
     if (value === null || value === undefined || LEGACY_RUN_CONTROL.has(name)) continue;
     // An environment flag left unset was stored as false and meant false; a run flag left unset meant its default.
