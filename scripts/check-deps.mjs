@@ -4,7 +4,7 @@
 // 1, or one summary line and exits 0. Usage: node scripts/check-deps.mjs [repository root]
 //
 // (a) Layers: core < rewards < {envs, objectives, samplers, estimators, backends, testing} < trainer <
-//     experiment < cli. Rewards sit below environments because an environment may ship a domain
+//     experiment < queue < cli. Rewards sit below environments because an environment may ship a domain
 //     reward as its default or an option (env-fragments offers the sEH proxy of reward-seh). A package may depend (dependencies, peer, dev or optional) only on lower
 //     layers; anyone may have @gflownet/testing as a devDependency; backend-node-gpu may use
 //     backend-node. Private packages (bench, integration tests) may depend on anything; a published
@@ -35,9 +35,11 @@ const LAYERS = [
   ['packages/backends/*', 2, 'leaf'],
   ['packages/trainer', 3, 'trainer'],
   ['packages/experiment', 4, 'experiment'],
-  ['packages/cli', 5, 'cli'],
+  // The job queue (remote rewards, sweeps) runs experiments and is run by the CLI.
+  ['packages/queue', 5, 'queue'],
+  ['packages/cli', 6, 'cli'],
 ];
-const LAYER_ORDER = 'core < rewards < envs, objectives, samplers, estimators, backends, testing < trainer < experiment < cli';
+const LAYER_ORDER = 'core < rewards < envs, objectives, samplers, estimators, backends, testing < trainer < experiment < queue < cli';
 const ALLOWED_SAME_LAYER = new Set(['@gflownet/backend-node-gpu -> @gflownet/backend-node']);
 const DEPENDENCY_FIELDS = ['dependencies', 'peerDependencies', 'optionalDependencies', 'devDependencies'];
 const SOURCE = /\.(ts|tsx|mts|cts|js|mjs|cjs)$/;

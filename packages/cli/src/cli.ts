@@ -1,9 +1,13 @@
 import { ConfigError, flagForPath } from '@gflownet/experiment';
+import type { CommandSpec, GivenOptions } from '@gflownet/queue';
 import { BENCH_HELP, benchCommand } from './commands/bench.js';
 import { COMPARE_HELP, compareCommand } from './commands/compare.js';
 import { exactCommand, EXACT_HELP } from './commands/exact.js';
 import { SAMPLE_HELP, sampleCommand } from './commands/sample.js';
+import { SWEEP_COMMAND, sweepMain } from './commands/sweep.js';
 import { TRAIN_HELP, trainCommand } from './commands/train.js';
+import { WORKER_COMMAND, workerMain } from './commands/worker.js';
+import { helpText, parseOptions } from './options.js';
 
 const BAD_INPUT = new Set(['UsageError', 'CheckpointError', 'ConfigError', 'SettingsError']);
 
@@ -17,12 +21,25 @@ function inputMessage(err: Error): string {
 /** A command's entry point: resolves to its exit code (or nothing for 0). */
 export type CommandRun = (argv: readonly string[]) => Promise<number | undefined | void>;
 
+/** A command whose options and logic live in a library (`spec`, `main`): parsed and helped here like the others. */
+function libraryCommand(name: string, spec: CommandSpec, main: (given: GivenOptions) => Promise<number>): { run: CommandRun; help: string } {
+  const help = helpText(spec.usage, spec.summary, spec.options);
+  const run: CommandRun = async (argv) => {
+    const parsed = parseOptions(name, argv, spec.options);
+    if (parsed.help) process.stdout.write(`${help}\n`);
+    return parsed.help ? 0 : main(parsed.given);
+  };
+  return { run, help };
+}
+
 const COMMANDS: Record<string, { run: CommandRun; summary: string; help: string }> = {
   train: { run: trainCommand, summary: 'train a GFlowNet and evaluate it exactly', help: TRAIN_HELP },
   exact: { run: exactCommand, summary: 'write the exact target distribution of an environment', help: EXACT_HELP },
   sample: { run: sampleCommand, summary: 'sample from a trained checkpoint into a CSV file', help: SAMPLE_HELP },
   bench: { run: benchCommand, summary: 'measure training speed per backend', help: BENCH_HELP },
   compare: { run: compareCommand, summary: 'train several objectives with the same budget and tabulate/plot their JSD', help: COMPARE_HELP },
+  worker: { ...libraryCommand('worker', WORKER_COMMAND, workerMain), summary: 'serve a reward queue, or sweep runs, on Redis (BullMQ), from any machine' },
+  sweep: { ...libraryCommand('sweep', SWEEP_COMMAND, sweepMain), summary: 'queue a grid of runs for workers, wait, then tabulate and plot them' },
 };
 
 /** Registers a command (used by command modules added later, e.g. bench and compare). */

@@ -44,7 +44,7 @@ describe('scripts/check-deps.mjs', () => {
       'packages/envs/a/test/c.test.ts: imports ../../../core/src/index.js, outside packages/envs/a (import the package by name and declare it)',
       'packages/envs/a/src: import cycle a.ts → b.ts → a.ts',
       'package dependency cycle: @gflownet/core → @gflownet/env-a → @gflownet/trainer → @gflownet/core',
-      'check-deps: 6 problems (layers: core < rewards < envs, objectives, samplers, estimators, backends, testing < trainer < experiment < cli)',
+      'check-deps: 6 problems (layers: core < rewards < envs, objectives, samplers, estimators, backends, testing < trainer < experiment < queue < cli)',
     ]);
   });
 });
