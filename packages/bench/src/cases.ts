@@ -1,10 +1,12 @@
-import type { Environment, Objective, Policy, Sampler } from '@gflownet/core';
+import type { Environment, Objective, Policy, Sampler, TrajectoryBatch } from '@gflownet/core';
 import { hypergrid } from '@gflownet/env-hypergrid';
 import { mlpPolicy } from '@gflownet/estimator-mlp';
 import { trajectoryBalanceObjective } from '@gflownet/objective-trajectory-balance';
 import { onPolicySampler } from '@gflownet/sampler-rollout';
 import { train } from '@gflownet/trainer';
 import * as tf from '@tensorflow/tfjs-core';
+import type { IterationFlops } from './flops.js';
+import { batchRows, iterationFlops, mlpShape } from './flops.js';
 
 /** One measured case (a row of the table and an entry of `cases` in the JSON figures). */
 export interface BenchCase {
@@ -33,6 +35,15 @@ export interface BenchCase {
   readonly peakTensorBytes: number;
   /** Peak resident set size of the process during the measured iterations. */
   readonly peakRssBytes: number;
+  /**
+   * Mean FLOPs per iteration of the dense layers and the optimiser (see {@link IterationFlops}),
+   * counted from the rows the networks ran on; null where the policy is not an MLP or the case does not count.
+   */
+  readonly flopsPerIteration: IterationFlops | null;
+  /** Achieved GFLOP/s: all counted FLOPs over sampling + update time, and per phase; null without a count. */
+  readonly gflopsPerSecond?: { readonly total: number; readonly sampling: number; readonly loss: number } | null;
+  /** `gflopsPerSecond.total` over the backend's measured matMul peak (see `peaks` in the JSON). */
+  readonly fractionOfPeak?: number | null;
   /** Anything else the case measured (e.g. reward evaluations/s). */
   readonly extra?: Record<string, number>;
   /** With `--repeats`: the iterations/s of every run (wall clock and CPU time), in run order. */
@@ -60,18 +71,20 @@ export interface CaseRun {
   readonly batchSize: number;
 }
 
-/** Counts the rows of every batch the wrapped sampler hands out. */
-function countingSampler(inner: Sampler): { sampler: Sampler; rows: () => number; reset: () => void } {
+/** Counts the rows of every batch the wrapped sampler hands out, and keeps the last batch. */
+function countingSampler(inner: Sampler): { sampler: Sampler; rows: () => number; reset: () => void; last: () => TrajectoryBatch | undefined } {
   let rows = 0;
+  let last: TrajectoryBatch | undefined;
   const sampler: Sampler = {
     ...inner,
     sample: async (request) => {
       const batch = await inner.sample(request);
       rows += batch.numRows;
+      last = batch;
       return batch;
     },
   };
-  return { sampler, rows: () => rows, reset: () => (rows = 0) };
+  return { sampler, rows: () => rows, reset: () => (rows = 0), last: () => last };
 }
 
 /** TB training on the run's environment and policy (disposed at the end), timed by the trainer. */
@@ -95,14 +108,25 @@ export async function trainCase(backend: string, run: CaseRun, iterations: numbe
     counting.reset();
     peak = 0;
     let rss = 0;
+    // TB never evaluates a flow head.
+    const shape = mlpShape(run.policy, { flow: false });
+    const flops = { sampling: 0, loss: 0, optimiser: 0 };
     const cpu0 = process.cpuUsage();
     const r = await train({
       ...common,
       iterations,
       evalEvery: iterations,
+      // Runs outside the trainer's timed sections: counting costs no measured time.
       onIteration: () => {
         peak = Math.max(peak, tf.memory().numBytes);
         rss = Math.max(rss, process.memoryUsage.rss());
+        const batch = counting.last();
+        if (shape && batch) {
+          const f = iterationFlops(shape, batchRows(batch));
+          flops.sampling += f.sampling;
+          flops.loss += f.loss;
+          flops.optimiser += f.optimiser;
+        }
       },
     });
     const cpu = process.cpuUsage(cpu0);
@@ -122,6 +146,7 @@ export async function trainCase(backend: string, run: CaseRun, iterations: numbe
       rowsPerIteration: counting.rows() / iterations,
       peakTensorBytes: peak,
       peakRssBytes: rss,
+      flopsPerIteration: shape ? { sampling: flops.sampling / iterations, loss: flops.loss / iterations, optimiser: flops.optimiser / iterations } : null,
     };
   } finally {
     run.policy.dispose();
@@ -199,6 +224,7 @@ export async function fragmentsCase(backend: string, iterations: number, warmup:
       rowsPerIteration: null,
       peakTensorBytes: r.peakTensorBytes,
       peakRssBytes: rss,
+      flopsPerIteration: null,
       extra: { rewardEvaluationsPerSecond: r.rewardEvaluationsPerSecond, cachedRewardEvaluationsPerSecond: r.cachedRewardEvaluationsPerSecond },
     };
   } finally {

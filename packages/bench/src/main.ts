@@ -10,3 +10,5 @@ try {
   if (process.env.GFN_DEBUG) process.stderr.write(`${e.stack ?? ''}\n`);
   process.exitCode = e.name === 'UsageError' ? 2 : 1;
 }
+// Exit explicitly once the output is flushed: with --wasm-threads the backend's worker threads would keep the process alive.
+process.stdout.write('', () => process.exit());

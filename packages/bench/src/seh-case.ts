@@ -33,6 +33,7 @@ export async function sehCase(backend: string): Promise<BenchCase | string> {
     rowsPerIteration: null,
     peakTensorBytes: 0,
     peakRssBytes: process.memoryUsage.rss(),
+    flopsPerIteration: null,
     extra: { gflops: r.gflops, networkMoleculesPerSecond: r.networkMoleculesPerSecond, naiveMoleculesPerSecond: r.naiveMoleculesPerSecond, naiveGflops: r.naiveGflops, macsPerMolecule: r.macsPerMolecule },
   };
 }

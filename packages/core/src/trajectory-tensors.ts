@@ -87,8 +87,13 @@ export function trajectoryTensors(
   const segment = new Float32Array(B * N);
   for (let r = 0; r < N; r++) segment[(batch.trajectoryOfRow[r] as number) * N + r] = 1;
   const segmentT = tf.tensor2d(segment, [B, N]);
-  const perTrajectory = (rows: tf.Tensor1D): tf.Tensor1D =>
-    tf.reshape(tf.matMul(segmentT, tf.reshape(rows, [N, 1])), [B]) as tf.Tensor1D;
+  // The gradient of row r is that of its trajectory: a gather, where autodiff's matMul gradient would
+  // multiply by the transposed segment matrix (a transposed matMul, ~1 GFLOP/s on wasm). Equal values.
+  // (The index tensor is made in the gradient's own scope: the forward scope may be gone by then.)
+  const perTrajectory = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => ({
+    value: tf.reshape(tf.matMul(segmentT, tf.reshape(args[0] as tf.Tensor1D, [N, 1])), [B]),
+    gradFunc: (dy: tf.Tensor) => [tf.gather(dy, tf.tensor1d(batch.trajectoryOfRow, 'int32'))],
+  })) as (rows: tf.Tensor1D) => tf.Tensor1D;
 
   const stopIndex = Int32Array.from(unique.index, (u) => u * A + A - 1);
   return {

@@ -1,5 +1,5 @@
 import type { Environment, Objective, ObjectiveContext, RegressionLoss, TrajectoryBatch } from '@gflownet/core';
-import { maskBias, ObjectiveTypeId, parentsOf, regressionLoss } from '@gflownet/core';
+import { assertGradientsUnderTape, expandRows, maskBias, ObjectiveTypeId, parentsOf, pickEntries, regressionLoss, uniqueRows } from '@gflownet/core';
 import * as tf from '@tensorflow/tfjs-core';
 
 /** Inputs of {@link flowMatching}: `M` states, each with its incoming and outgoing edge flows. */
@@ -33,6 +33,7 @@ export interface FlowMatchingInputs {
  * const loss = flowMatching({ logInflows, incomingMask, logOutflows, outgoingMask, logSinkFlows, logR });
  */
 export function flowMatching(inputs: FlowMatchingInputs): tf.Scalar {
+  assertGradientsUnderTape();
   const { logInflows, incomingMask, logOutflows, outgoingMask } = inputs;
   if (logInflows.shape.length !== 2 || logOutflows.shape.length !== 2) throw new RangeError('flowMatching: logInflows must be [M, P] and logOutflows [M, K]');
   const [M, P] = logInflows.shape;
@@ -177,7 +178,7 @@ export function flowMatchingObjective<S>(options: FlowMatchingOptions<S> = {}): 
       const features = new Float32Array((N + N * P) * F);
       features.set(batch.features);
       const incomingMask = new Uint8Array(N * P);
-      const taken = new Float32Array(N * P * A);
+      const takenAction = new Int32Array(N * P);
       for (let r = 0; r < N; r++) {
         const lo = parents.offsets[r] as number;
         const hi = parents.offsets[r + 1] as number;
@@ -186,25 +187,27 @@ export function flowMatchingObjective<S>(options: FlowMatchingOptions<S> = {}): 
         for (let j = lo; j < hi; j++) {
           const slot = r * P + (j - lo);
           incomingMask[slot] = 1;
-          taken[slot * A + (parents.actions[j] as number)] = 1;
+          takenAction[slot] = parents.actions[j] as number;
           features.set(parentFeatures.subarray(j * F, (j + 1) * F), (N + slot) * F);
         }
       }
-      // The stop logit of each trajectory's last row: a one-hot over actions, then a [B, N] row selection.
-      const stopOfLast = new Float32Array(N * A);
-      const lastOf = new Float32Array(B * N);
-      for (let b = 0; b < B; b++) {
-        const r = (batch.offsets[b + 1] as number) - 1;
-        stopOfLast[r * A + A - 1] = 1;
-        lastOf[b * N + r] = 1;
-      }
+      // Padding slots, parents that were visited themselves and revisited states repeat rows: run the
+      // policy once per distinct row and pick each needed logit from those (gathers whose gradients
+      // are summed on the host, so no transposed matMul reaches the backward pass).
+      const M = N + N * P;
+      const unique = uniqueRows(features, M, F);
+      const U = unique.numUnique;
+      const inflowIndex = new Int32Array(N * P).fill(-1);
+      for (let slot = 0; slot < N * P; slot++) if (incomingMask[slot]) inflowIndex[slot] = (unique.index[N + slot] as number) * A + (takenAction[slot] as number);
+      // The stop logit of each trajectory's last row.
+      const sinkIndex = new Int32Array(B);
+      for (let b = 0; b < B; b++) sinkIndex[b] = (unique.index[(batch.offsets[b + 1] as number) - 1] as number) * A + A - 1;
       return tf.tidy(() => {
-        const logits = policy.apply(tf.tensor2d(features, [N + N * P, F]), { backward: false, flow: false }).forwardLogits;
-        const rowLogits = tf.slice(logits, [0, 0], [N, A]) as tf.Tensor2D;
-        const parentLogits = tf.slice(logits, [N, 0], [N * P, A]);
-        const logInflows = tf.reshape(tf.sum(tf.mul(parentLogits, tf.tensor2d(taken, [N * P, A])), 1), [N, P]) as tf.Tensor2D;
-        const stopLogits = tf.reshape(tf.sum(tf.mul(rowLogits, tf.tensor2d(stopOfLast, [N, A])), 1), [N, 1]);
-        const logSinkFlows = tf.reshape(tf.matMul(tf.tensor2d(lastOf, [B, N]), stopLogits), [B]) as tf.Tensor1D;
+        const logits = policy.apply(tf.tensor2d(U < M ? unique.rows : features, [U, F]), { backward: false, flow: false }).forwardLogits;
+        const flat = tf.reshape(logits, [U * A]) as tf.Tensor1D;
+        const rowLogits = U < M ? expandRows(logits, unique.index.subarray(0, N)) : (tf.slice(logits, [0, 0], [N, A]) as tf.Tensor2D);
+        const logInflows = tf.reshape(pickEntries(flat, inflowIndex), [N, P]) as tf.Tensor2D;
+        const logSinkFlows = pickEntries(flat, sinkIndex);
         return flowMatching({
           logInflows,
           incomingMask,

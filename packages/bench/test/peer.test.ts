@@ -1,0 +1,39 @@
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import type { PeerResult } from '../src/peer.js';
+import { bestTorch, median, peerRuns, peerTable, peerUnavailable } from '../src/peer.js';
+
+const result: PeerResult = {
+  cells: [
+    { ndim: 2, batchSize: 16, ours: [120, 140], torchgfn: { '1': [40, 30], '2': [20, 22] } },
+    { ndim: 2, batchSize: 64, ours: [50], torchgfn: { '1': [30], '2': [31] } },
+  ],
+  torch: '1.13',
+  standIns: [],
+  machine: { cpus: 2, cpuModel: 'x', loadAverage: { start: 0, end: 0 }, nice: 0 },
+};
+
+describe('bench:peer tables', () => {
+  it("compares medians with torchgfn's better thread setting, in bold under 2×", () => {
+    expect(median([3, 1, 2])).toBe(2);
+    expect(median([1, 4])).toBe(2.5);
+    expect(bestTorch(result.cells[1] as PeerResult['cells'][number])).toEqual({ threads: '2', iterationsPerSecond: 31 });
+    expect(peerTable(result, 8).split('\n')).toEqual([
+      '| hypergrid, H = 8 | batch 16 | batch 64 |',
+      '|---|---|---|',
+      '| 2-D: ours / torchgfn | 130 / 35.0 (3.7×) | **50.0 / 31.0 (1.6×)** |',
+    ]);
+    expect(peerRuns(result)).toContain('| 2-D, batch 16 | 120, 140 | 40.0, 30.0 | 20.0, 22.0 | 1 thread |');
+  });
+
+  it('says why it cannot run: no checkout, no script, no Python with PyTorch', () => {
+    expect(peerUnavailable(undefined, 'python3')).toMatch(/TORCHGFN_DIR is not set/);
+    expect(peerUnavailable('/nonexistent', 'python3')).toMatch(/has no tutorials\/examples\/train_hypergrid.py/);
+    const checkout = mkdtempSync(join(tmpdir(), 'torchgfn-'));
+    mkdirSync(join(checkout, 'tutorials', 'examples'), { recursive: true });
+    writeFileSync(join(checkout, 'tutorials', 'examples', 'train_hypergrid.py'), '');
+    expect(peerUnavailable(checkout, '/nonexistent/python3')).toMatch(/did not start .*set GFN_PEER_PYTHON/);
+  });
+});
