@@ -5,11 +5,14 @@ import type { ExperimentRun, RunConfigInput, StoredCheckpoint } from '@gflownet/
 import {
   checkInputs,
   checkWritable,
+  figurePath,
   lockPath,
   progress,
   readRunCheckpoint,
   removeStaleTemporaries,
   runExperiment,
+  summaryLine,
+  writeFigureSvg,
   writeJsonAtomic,
   writeRunCheckpoint,
 } from '@gflownet/experiment';
@@ -23,7 +26,7 @@ import { cliVersions, mismatches } from '../run-state.js';
 
 /** Options of `gfn train` that control the process rather than the run. */
 export const TRAIN_CONTROL: OptionSpecs = {
-  out: { type: 'string', help: 'Write the results file (JSON) here' },
+  out: { type: 'string', help: 'Write the results file (JSON) here, and its figure (SVG) beside it: runs/x.json → runs/x.svg' },
   quiet: { type: 'boolean', help: 'No progress output' },
   checkpoint: { type: 'string', help: 'Write a checkpoint here (atomically) every --checkpoint-every iterations and on SIGINT/SIGTERM' },
   'checkpoint-every': { type: 'int', default: 500, help: 'Iterations between checkpoints' },
@@ -76,7 +79,7 @@ export async function trainCommand(argv: readonly string[]): Promise<number> {
   }
   // Found before the first iteration, not after the run: unwritable paths, and paths another run holds.
   const releases: (() => void)[] = [];
-  for (const [path, option] of [[out, 'out'], [checkpointPath, 'checkpoint']] as const) {
+  for (const [path, option] of [[out, 'out'], [out !== undefined ? figurePath(out) : undefined, 'out'], [checkpointPath, 'checkpoint']] as const) {
     if (path === undefined) continue;
     checkWritable(path, option);
     releases.push(lockPath(path, option));
@@ -157,11 +160,15 @@ async function trainLocked(config: RunConfigInput, stored: StoredCheckpoint | un
   }
   const { results, result } = run;
   if (out !== undefined) saveResults(out, results, say);
+  if (out !== undefined && run.figure) {
+    await writeFigureSvg(figurePath(out), run.figure); // after the results, so a failure here loses none
+    say(`figure written to ${figurePath(out)}`);
+  }
   if (result.interrupted) {
     say(`interrupted at iteration ${result.iterations}${checkpointPath ? `; continue with: gfn train --resume ${checkpointPath}` : ' (no --checkpoint given, so nothing to resume from)'}`);
     return 130;
   }
-  process.stdout.write(`${summaryLine(results)}\n`);
+  process.stdout.write(`${summaryLine(results, run.prepared.entry)}\n`);
   if (!quiet && run.picture) process.stdout.write(`${run.picture}\n`);
   return 0;
 }
@@ -183,13 +190,3 @@ function divergenceNote(written: number | undefined, checkpointPath: string, sto
 
 /** A resume that would add no iterations: reported, and nothing on disk changes. */
 class NothingToTrain extends Error {}
-
-/** The one-line summary printed after training: exact metrics, or the environment's own where nothing is exact. */
-function summaryLine(results: ExperimentRun['results']): string {
-  const m = results.metrics;
-  const f = (v: number | null | undefined): string => (v === null || v === undefined ? 'n/a' : v.toPrecision(4));
-  const speed = `${results.throughput.iterationsPerSecond.toFixed(1)} it/s`;
-  if (m.jsd !== null) return `jsd ${f(m.jsd)}  l1 ${f(m.l1)}  logZ ${f(m.logZ)}  trueLogZ ${f(m.trueLogZ)}  ${speed}`;
-  const own = Object.entries(m).filter(([k, v]) => !['jsd', 'l1', 'tv', 'trueLogZ', 'logZError'].includes(k) && typeof v === 'number' && !k.includes(':'));
-  return `${own.map(([k, v]) => `${k} ${f(v)}`).join('  ')}  ${speed}`;
-}
