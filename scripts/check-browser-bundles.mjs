@@ -1,12 +1,17 @@
 #!/usr/bin/env node
-// Bundles every export of every library package the way a browser app would: esbuild's default
-// browser bundle (`esbuild --bundle --platform=browser --format=esm`) of the built `dist/` entry,
-// with no extra conditions, externals or shims. A Node-only import reachable from a browser entry
-// (node:fs, node:os, …) fails here. Node-only packages are skipped; known exceptions are reported.
+// Bundles every export of every library package the way a browser app would, with no extra
+// conditions, externals or shims: esbuild's default browser bundle (`esbuild --bundle
+// --platform=browser --format=esm`) and Vite's default production build (`vite build` of a page
+// that imports the entry) of the built `dist/` entry. A Node-only import reachable from a browser
+// entry (node:fs, node:os, …) fails esbuild, and Vite's "externalized for browser compatibility"
+// warning for it counts as a failure too (the page would throw at run time). Node-only packages are skipped.
 // Usage: node scripts/check-browser-bundles.mjs [--no-build]   (builds the packages first with turbo, cached)
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
 
 const root = new URL('..', import.meta.url).pathname;
@@ -18,15 +23,18 @@ const NODE_ONLY = {
   '@gflownet/testing': 'test kit for vitest under Node',
   '@gflownet/cli': 'the gfn command',
   '@gflownet/experiment': 'results files and run configs on disk (node:fs)',
+  '@gflownet/queue': 'BullMQ workers and sweeps over Redis (ioredis, node:fs, node:crypto)',
 };
 
-/** Packages whose browser bundle fails today, with the reason; reported, not counted as failures. */
-const KNOWN_EXCEPTIONS = {
-  '@gflownet/env-fragments':
-    'loads vocabulary files with a dynamic import of node:fs/promises, and imports @rdkit/rdkit, whose Emscripten glue requires node:fs and node:crypto in its Node branch',
-  '@gflownet/reward-seh':
-    "imports @rdkit/rdkit, whose Emscripten glue requires node:fs and node:crypto in its Node branch (bundlers need --external:'node:*' or RDKit from a script tag)",
-};
+/** Vite, from the repository root or else from the browser example (the same Vite its page is built with). */
+async function loadVite() {
+  for (const from of ['package.json', 'examples/browser/package.json']) {
+    try {
+      return await import(pathToFileURL(createRequire(join(root, from)).resolve('vite')).href);
+    } catch {}
+  }
+  return undefined;
+}
 
 function workspacePackages() {
   const found = [];
@@ -74,39 +82,72 @@ if (!process.argv.includes('--no-build')) {
   }
 }
 
+/** esbuild's default browser bundle of a file: its size, or its errors. */
+async function esbuildBundle(file) {
+  try {
+    const result = await build({ entryPoints: [file], bundle: true, platform: 'browser', format: 'esm', write: false, outdir: 'out', logLevel: 'silent' });
+    return { bytes: result.outputFiles.reduce((n, f) => n + f.contents.length, 0) };
+  } catch (error) {
+    return { errors: (error.errors ?? [{ text: String(error) }]).map((e) => (e.location ? `${e.text} (${e.location.file}:${e.location.line})` : e.text)) };
+  }
+}
+
+/** Vite's default production build of a page script that imports every export of a file: its size, or its errors. */
+async function viteBundle(vite, dir, file, index) {
+  const page = join(dir, `entry-${index}.js`);
+  writeFileSync(page, `import * as entry from ${JSON.stringify(file)};\nglobalThis.entry = entry;\n`);
+  const errors = [];
+  try {
+    const output = await vite.build({
+      configFile: false,
+      root: dir,
+      logLevel: 'silent',
+      build: {
+        write: false,
+        rollupOptions: {
+          input: page,
+          onwarn: (warning) => {
+            if (/externalized for browser compatibility/.test(warning.message)) errors.push(warning.message.replace(/ See https:.*$/, ''));
+          },
+        },
+      },
+    });
+    const chunks = (Array.isArray(output) ? output : [output]).flatMap((o) => o.output);
+    return errors.length > 0 ? { errors } : { bytes: chunks.reduce((n, c) => n + (c.code ?? c.source ?? '').length, 0) };
+  } catch (error) {
+    return { errors: [...errors, String(error.message ?? error).split('\n')[0]] };
+  }
+}
+
+const vite = await loadVite();
+const viteDir = mkdtempSync(join(tmpdir(), 'browser-bundles-'));
 let ok = 0;
 const failures = [];
-const known = [];
-for (const entry of entries) {
-  const label = `${entry.name}${entry.subpath === '.' ? '' : entry.subpath.slice(1)}`;
-  let errors;
-  let bytes = 0;
-  if (!existsSync(entry.path)) errors = [`${relative(root, entry.path)} is missing (run pnpm build)`];
-  else {
-    try {
-      const result = await build({ entryPoints: [entry.path], bundle: true, platform: 'browser', format: 'esm', write: false, outdir: 'out', logLevel: 'silent' });
-      bytes = result.outputFiles.reduce((n, f) => n + f.contents.length, 0);
-    } catch (error) {
-      errors = (error.errors ?? [{ text: String(error) }]).map((e) => (e.location ? `${e.text} (${e.location.file}:${e.location.line})` : e.text));
+try {
+  for (const [index, entry] of entries.entries()) {
+    const label = `${entry.name}${entry.subpath === '.' ? '' : entry.subpath.slice(1)}`;
+    const missing = existsSync(entry.path) ? undefined : { errors: [`${relative(root, entry.path)} is missing (run pnpm build)`] };
+    const results = {
+      esbuild: missing ?? (await esbuildBundle(entry.path)),
+      vite: missing ?? (vite ? await viteBundle(vite, viteDir, entry.path, index) : { errors: ['vite is not installed (pnpm install)'] }),
+    };
+    const failed = Object.entries(results).filter(([, r]) => r.errors);
+    if (failed.length === 0) {
+      ok++;
+      console.log(`  ok     ${label}  esbuild ${(results.esbuild.bytes / 1024).toFixed(0)} kB, vite ${(results.vite.bytes / 1024).toFixed(0)} kB`);
+    } else {
+      failures.push(label);
+      console.log(`  FAIL   ${label}`);
+      for (const [bundler, r] of failed) console.log(r.errors.slice(0, 5).map((e) => `         ${bundler}: ${e}`).join('\n'));
     }
   }
-  const reason = KNOWN_EXCEPTIONS[entry.name];
-  if (!errors) {
-    ok++;
-    console.log(`  ok     ${label}  ${(bytes / 1024).toFixed(0)} kB${reason ? `  (listed as a known exception but bundles now: remove it from KNOWN_EXCEPTIONS)` : ''}`);
-  } else if (reason) {
-    known.push(label);
-    console.log(`  known  ${label}: ${reason}\n         ${errors.length} errors, the first: ${errors[0]}`);
-  } else {
-    failures.push(label);
-    console.log(`  FAIL   ${label}\n${errors.slice(0, 5).map((e) => `         ${e}`).join('\n')}`);
-  }
+} finally {
+  rmSync(viteDir, { recursive: true, force: true });
 }
 
 const skipped = Object.keys(NODE_ONLY).length;
 console.log(
-  `browser bundles: ${ok} of ${entries.length} package entries bundle for the browser with esbuild defaults` +
-    `${failures.length > 0 ? `; FAILED: ${failures.join(', ')}` : ''}` +
-    `${known.length > 0 ? `; known exceptions: ${known.join(', ')}` : ''}; ${skipped} Node-only packages skipped`,
+  `browser bundles: ${ok} of ${entries.length} package entries bundle for the browser with esbuild and Vite defaults` +
+    `${failures.length > 0 ? `; FAILED: ${failures.join(', ')}` : ''}; ${skipped} Node-only packages skipped`,
 );
 process.exitCode = failures.length > 0 ? 1 : 0;

@@ -4,6 +4,7 @@ import type { FragmentsEnvironment, FragmentStates } from './environment.js';
 import { fragmentsEnvironment } from './environment.js';
 import { exactLogTerminatingProbabilities } from './exact-probability.js';
 import { heldOutFileStates, vocabularySetting } from './experiment-inputs.js';
+import { fragmentsFigure, keepFigureData } from './figure.js';
 import { heldOutSet, logProbabilityRewardCorrelation, sampleMetrics, sampleTerminals, uniformRandomPolicy } from './metrics.js';
 import type { MoleculeReward, RewardFunction } from './reward.js';
 import { qedReward, rewardFromFunction } from './reward.js';
@@ -121,16 +122,22 @@ export const fragmentsExperiment: EnvironmentExperiment<FragmentStates> = {
     if (reward.name === 'seh' && typeof reward.proxyValues === 'function') columns.proxy = Array.from(await reward.proxyValues(molecules), String);
     return columns;
   },
+  summaryMetrics: ['top100Reward', 'top100Qed', 'top100Proxy', 'uniqueMolecules', 'modes', 'correlation', 'heldoutCorrelation', 'randomTop100Reward', 'randomModes', 'randomCorrelation'],
+  figure: fragmentsFigure,
   async metrics(built, { policy }) {
     const env = built.env as FragmentsEnvironment;
     const n = built.settings['metric-samples'] as number;
     const name = scoreName(built.settings.reward as string);
     const metricOptions = { topK: 100, modeThreshold: built.settings['mode-threshold'] as number };
-    const trained = await sampleMetrics(env, sampleTerminals(env, policy, n, new Random(POLICY_SAMPLES_SEED)), metricOptions);
-    const random = await sampleMetrics(env, sampleTerminals(env, null, n, new Random(RANDOM_SAMPLES_SEED)), metricOptions);
+    const trainedSamples = sampleTerminals(env, policy, n, new Random(POLICY_SAMPLES_SEED));
+    const randomSamples = sampleTerminals(env, null, n, new Random(RANDOM_SAMPLES_SEED));
+    const trained = await sampleMetrics(env, trainedSamples, metricOptions);
+    const random = await sampleMetrics(env, randomSamples, metricOptions);
     const heldOut = heldOutSet(env, built.settings.heldout as number, HELDOUT_SEED);
     const correlation = await logProbabilityRewardCorrelation(env, policy, heldOut);
     const randomCorrelation = await logProbabilityRewardCorrelation(env, uniformRandomPolicy(env), heldOut);
+    // Rewards are cached by molecule, so these cost no second evaluation.
+    keepFigureData(policy, { trainedLogRewards: await env.logReward(trainedSamples), randomLogRewards: await env.logReward(randomSamples), correlation, randomCorrelation });
     const metrics: Record<string, number> = {
       top100Reward: trained.topKReward,
       [`top100${name}`]: trained.topKScore,

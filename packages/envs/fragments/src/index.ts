@@ -43,7 +43,7 @@ export {
   qedOfMolecule,
   qedProperties,
 } from './qed.js';
-export type { RankedSmiles, RDKitModule, RDKitMol } from './rdkit.js';
+export type { InitRDKitModule, RankedSmiles, RDKitLoadOptions, RDKitModule, RDKitMol } from './rdkit.js';
 export {
   canonicalSmiles,
   canonicalSmilesWithRanks,
@@ -63,7 +63,7 @@ export type { SehFragmentReward, SehFragmentRewardOptions } from './seh.js';
 export { sehFragmentReward } from './seh.js';
 export type { Junction, SmilesToken, TokenizedSmiles } from './smiles.js';
 export { assembleSmiles, tokenizeSmiles } from './smiles.js';
-export type { CompiledVocabulary, FragmentBlock } from './vocabulary.js';
+export type { CompiledVocabulary, FragmentBlock, VocabularyJson, VocabularySource } from './vocabulary.js';
 export { checkVocabularyChemistry } from './vocabulary-check.js';
 export {
   compileVocabulary,

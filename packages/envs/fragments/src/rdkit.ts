@@ -1,49 +1,9 @@
-import type { MainModule, Mol } from '@rdkit/rdkit';
+import type { RDKitModule, RDKitMol } from '@gflownet/reward-seh/rdkit';
 
-/** The RDKit MinimalLib module (WebAssembly). */
-export type RDKitModule = MainModule;
-/** An RDKit molecule handle; must be released with `delete()`. */
-export type RDKitMol = Mol;
-
-let loading: Promise<RDKitModule> | undefined;
-let memory: WebAssembly.Memory | undefined;
-
-/**
- * Loads RDKit's WebAssembly build once (lazily: the first call starts it, later calls share the
- * same promise). While it loads, `WebAssembly.instantiate` is observed so that the module's linear
- * memory can be reported by {@link rdkitMemoryBytes}.
- */
-export function loadRDKit(): Promise<RDKitModule> {
-  loading ??= (async () => {
-    const imported = (await import('@rdkit/rdkit')) as unknown as {
-      default?: unknown;
-    };
-    const init = (typeof imported.default === 'function' ? imported.default : imported) as (options?: unknown) => Promise<RDKitModule>;
-    const original = WebAssembly.instantiate;
-    const observe = <T>(result: T): T => {
-      const instance = (result as { instance?: WebAssembly.Instance }).instance ?? (result as unknown as WebAssembly.Instance);
-      const exported = Object.values(instance?.exports ?? {}).find((x) => x instanceof WebAssembly.Memory);
-      if (exported && !memory) memory = exported as WebAssembly.Memory;
-      return result;
-    };
-    WebAssembly.instantiate = ((...args: Parameters<typeof original>) =>
-      (original as (...a: unknown[]) => Promise<unknown>)(...args).then(observe)) as typeof original;
-    try {
-      return await init();
-    } catch (err) {
-      loading = undefined;
-      throw new Error(`cannot load RDKit (@rdkit/rdkit): ${(err as Error).message}`);
-    } finally {
-      WebAssembly.instantiate = original;
-    }
-  })();
-  return loading;
-}
-
-/** Bytes of RDKit's WebAssembly linear memory (grows, never shrinks), or undefined before loading or where it cannot be observed. */
-export function rdkitMemoryBytes(): number | undefined {
-  return memory?.buffer.byteLength;
-}
+// One loader for both packages (`@gflownet/reward-seh/rdkit`, which pulls in none of the proxy's
+// weights): the fragment environment and the sEH proxy share one RDKit instance and its load options.
+export type { InitRDKitModule, RDKitLoadOptions, RDKitModule, RDKitMol } from '@gflownet/reward-seh/rdkit';
+export { loadRDKit, rdkitMemoryBytes } from '@gflownet/reward-seh/rdkit';
 
 /** Parses `smiles`, runs `fn` on the molecule (null when RDKit cannot parse it) and always releases it. */
 export function withMolecule<T>(rdkit: RDKitModule, smiles: string, fn: (mol: RDKitMol | null) => T): T {

@@ -1,3 +1,4 @@
+import { readVocabularyText } from '#vocabulary-source';
 import { loadRDKit } from './rdkit.js';
 import type { TokenizedSmiles } from './smiles.js';
 import { FIRST_JUNCTION_LABEL, tokenizeSmiles } from './smiles.js';
@@ -207,25 +208,47 @@ export function compileVocabulary(blocks: readonly FragmentBlock[]): CompiledVoc
   };
 }
 
+/** A vocabulary as data: any of the JSON shapes {@link parseVocabulary} reads. */
+export type VocabularyJson =
+  | readonly { readonly name?: string; readonly smiles: string; readonly stems: readonly number[] }[]
+  | readonly (readonly [smiles: string, attachmentAtoms: readonly number[]])[]
+  | {
+      readonly block_smi: Readonly<Record<string, string>>;
+      readonly block_r: Readonly<Record<string, readonly number[]>>;
+      readonly block_name?: Readonly<Record<string, string>>;
+    };
+
+/** Where {@link loadVocabulary} reads a vocabulary: its parsed JSON, a URL (fetched; `file:` read from disk in Node), or in Node a file path. */
+export type VocabularySource = VocabularyJson | URL | string;
+
 /**
- * Reads a vocabulary file (Node only): any shape {@link parseVocabulary} accepts, every SMILES
- * checked with RDKit ({@link checkVocabularyChemistry}).
+ * Reads and checks a vocabulary: parsed JSON (e.g. `PDB_105_BLOCKS`), a URL, or (Node only) a file path;
+ * in a browser a string is a URL, relative to the page. Any shape {@link parseVocabulary} accepts; the
+ * blocks are compiled and every SMILES checked with RDKit ({@link checkVocabularyChemistry}), so a bad
+ * vocabulary fails here, in one line naming its source. In a browser, load RDKit first
+ * (`loadRDKit({ scriptUrl })`).
+ *
+ * @example
+ * const blocks = await loadVocabulary(new URL('./my-blocks.json', import.meta.url));
  */
-export async function loadVocabulary(path: string): Promise<FragmentBlock[]> {
-  const { readFile } = await import('node:fs/promises');
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (err) {
-    throw new Error(`cannot read fragment vocabulary ${path}: ${(err as Error).message}`);
+export async function loadVocabulary(source: VocabularySource): Promise<FragmentBlock[]> {
+  const location = typeof source === 'string' || source instanceof URL ? String(source) : undefined;
+  const name = location ?? 'data';
+  let json: unknown = source;
+  if (location !== undefined) {
+    const text = await readVocabularyText(source as string | URL);
+    try {
+      json = JSON.parse(text);
+    } catch (err) {
+      throw new Error(`fragment vocabulary ${name} is not valid JSON: ${(err as Error).message}`);
+    }
   }
-  let json: unknown;
+  const blocks = parseVocabulary(json, name);
   try {
-    json = JSON.parse(text);
+    compileVocabulary(blocks);
   } catch (err) {
-    throw new Error(`fragment vocabulary ${path} is not valid JSON: ${(err as Error).message}`);
+    throw new RangeError((err as Error).message.replace(/^fragment vocabulary: /, `fragment vocabulary ${name}: `));
   }
-  const blocks = parseVocabulary(json, path);
-  checkVocabularyChemistry(await loadRDKit(), blocks, path);
+  checkVocabularyChemistry(await loadRDKit(), blocks, name);
   return blocks;
 }

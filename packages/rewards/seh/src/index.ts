@@ -5,8 +5,8 @@ export { ATOM_FEATURES, BOND_TYPES, featurizeMolecule, SmilesParseError, STEM_MA
 export { HIDDEN, ROUNDS, SehNetwork, sehProxyMacs } from './network.js';
 export type { SehMolecule, SehProxy, SehProxyOptions } from './proxy.js';
 export { INVALID_MOLECULE_Y, sehProxy } from './proxy.js';
-export type { RDKitModule, RDKitMol } from './rdkit.js';
-export { loadRDKit } from './rdkit.js';
+export type { InitRDKitModule, RDKitLoadOptions, RDKitModule, RDKitMol } from './rdkit.js';
+export { loadRDKit, rdkitMemoryBytes } from './rdkit.js';
 export type { SehReward, SehRewardOptions } from './reward.js';
 export { SEH_MIN_Y, SEH_Y_NORMALISER, sehLogRewardFromY, sehReward } from './reward.js';
 export type { SehWeights, WeightArray } from './weights.js';
