@@ -53,6 +53,11 @@ if (!m || (suite.code !== 0 && Number(m[2]) === 0)) {
 await check('build and package checks (publint, are-the-types-wrong)', 'pnpm', ['check-package']);
 // Right after check-package, which has just built every dist/ this bundles.
 await check('browser bundles (esbuild defaults, built packages)', 'node', ['scripts/check-browser-bundles.mjs', '--no-build']);
+await check('manifests (dependencies = what dist imports, peers, ranges, links)', 'node', ['scripts/check-manifests.mjs']);
+// Packs the dist/ check-package built; a plain npm project outside the workspace per install line.
+await check('README and docs snippets (packed tarballs, npm)', 'node', ['scripts/readme-snippets.mjs', '--no-build']);
+// `pnpm run docs`: a bare `pnpm docs <package>` is pnpm's own command (it opens a package's documentation).
+await check('API reference (typedoc, warnings as errors)', 'pnpm', ['run', '-s', 'docs']);
 
 const examples = join(root, 'examples');
 if (existsSync(examples)) {

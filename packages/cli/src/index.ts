@@ -1,3 +1,4 @@
+export type { CommandRun } from './cli.js';
 export { registerCommand, runCli } from './cli.js';
 export type { ExperimentRun, ResultsFile, RunConfig, RunConfigInput } from '@gflownet/experiment';
 export { runExperiment, writeJsonAtomic, writeTextAtomic } from '@gflownet/experiment';

@@ -32,7 +32,16 @@ export async function useBackend(backend: Backend): Promise<void> {
 export function assertGradientsRegistered(): void {
   if (!tf.getGradient('BatchMatMul') || !tf.getGradient('LogSoftmax')) {
     throw new Error(
-      'tfjs gradients are not registered: import "@tensorflow/tfjs-layers" (or "@tensorflow/tfjs") once before training',
+      'tfjs gradients are not registered (@tensorflow/tfjs-core alone has none): import "@tensorflow/tfjs-layers" (or "@tensorflow/tfjs") once before training or computing gradients',
     );
   }
+}
+
+/**
+ * {@link assertGradientsRegistered}, but only under a gradient tape (inside `tf.grad`,
+ * `tf.variableGrads`, …). Loss functions call it first, so that a missing gradient registration fails
+ * with that message rather than tfjs' later "gradient function not found for Mean".
+ */
+export function assertGradientsUnderTape(): void {
+  if (tf.engine().state.gradientDepth > 0) assertGradientsRegistered();
 }

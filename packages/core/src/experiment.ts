@@ -1,5 +1,6 @@
 import type { Environment } from './environment.js';
 import type { ExactEvaluation } from './evaluate.js';
+import type { FigurePanel } from './figure.js';
 import type { Policy } from './policy.js';
 
 /**
@@ -68,6 +69,12 @@ export interface MetricsContext<S = unknown> {
   readonly sample: (n: number, seed: number) => Promise<S>;
 }
 
+/** What the experiment layer hands an environment entry to draw a run's figure (after its metrics). */
+export interface FigureContext<S = unknown> extends MetricsContext<S> {
+  /** The run's final metrics, the entry's own included. */
+  readonly metrics: Readonly<Record<string, number | null>>;
+}
+
 /**
  * How an environment package offers itself to experiments (`@gflownet/env-x/experiment`): its settings,
  * how to build it, its metrics and its reports. The `gfn` command and `runExperiment` read only this.
@@ -89,6 +96,13 @@ export interface EnvironmentExperiment<S = unknown> {
   build(settings: SettingValues, context: BuildContext): BuiltEnvironment<S> | Promise<BuiltEnvironment<S>>;
   /** Environment-specific final metrics merged into the results file's `metrics`. */
   metrics?(built: BuiltEnvironment<S>, context: MetricsContext<S>): Record<string, number> | Promise<Record<string, number>>;
+  /**
+   * Metric names (of {@link metrics}) worth a place on the one-line summary after training, in order;
+   * names a run lacks are skipped. Without it the summary shows every metric of the entry's own.
+   */
+  readonly summaryMetrics?: readonly string[];
+  /** Panels of the run's figure (e.g. learned vs target heat maps), drawn by the experiment layer; undefined for none. */
+  figure?(built: BuiltEnvironment<S>, context: FigureContext<S>): readonly FigurePanel[] | undefined | Promise<readonly FigurePanel[] | undefined>;
   /** A text picture of a final distribution next to its target (e.g. a heat map). */
   picture?(built: BuiltEnvironment<S>, distribution: Float64Array, target: Float64Array): string | undefined;
   /** Exact log P_F^T of terminal states where the state space cannot be enumerated. */

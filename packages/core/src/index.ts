@@ -1,5 +1,5 @@
 export type { Backend } from './backend.js';
-export { assertGradientsRegistered, BackendTypeId, isBackend, useBackend } from './backend.js';
+export { assertGradientsRegistered, assertGradientsUnderTape, BackendTypeId, isBackend, useBackend } from './backend.js';
 export { jsd, kl, l1, totalVariation } from './distances.js';
 export type { Environment } from './environment.js';
 export {
@@ -50,6 +50,7 @@ export type {
   BuildContext,
   BuiltEnvironment,
   EnvironmentExperiment,
+  FigureContext,
   InputFile,
   MetricsContext,
   SettingSpec,
@@ -57,3 +58,4 @@ export type {
   SettingValues,
 } from './experiment.js';
 export { isEnvironmentExperiment, SettingsError } from './experiment.js';
+export type { BarsPanel, Figure, FigurePanel, FigureSeries, HeatmapPanel, HistogramPanel, ScatterPanel } from './figure.js';

@@ -14,7 +14,8 @@ import { replayBuffer, replaySampler } from '@gflownet/sampler-replay';
 import { exploration, offPolicySampler, onPolicySampler, schedule } from '@gflownet/sampler-rollout';
 import type { RunConfig } from './config.js';
 
-type ObjectiveConfig = RunConfig['objective'];
+/** The `objective` section of a resolved run config. */
+export type ObjectiveConfig = RunConfig['objective'];
 
 /** Objectives by name, each built from the objective part of a run config (FM gets the environment from the trainer). */
 export const OBJECTIVES: Readonly<Record<ObjectiveConfig['name'], (o: ObjectiveConfig) => Objective>> = {

@@ -124,6 +124,12 @@ export const RunConfigSchema = z.strictObject({
   /** Seed of the policy initialisation and of sampling (any 32-bit integer, negative ones included). */
   seed: int(-(2 ** 31), 2 ** 32 - 1).default(0),
   backend: z.enum(BACKEND_NAMES).default('wasm'),
+  /**
+   * Threads that train together: each batch is split into this many shards, sampled and differentiated
+   * in parallel (worker threads) and combined in a fixed order. Results are reproducible for a given seed
+   * and thread count, and differ between thread counts (each shard has its own sampling stream).
+   */
+  threads: int(1, 64).default(1),
 });
 
 /** A run config as written by a user: every part optional. */

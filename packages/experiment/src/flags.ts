@@ -48,6 +48,7 @@ export const RUN_FLAGS: Readonly<Record<string, Flag>> = {
   'batch-size': { path: ['budget', 'batchSize'], type: 'int', help: 'Trajectories per step' },
   seed: { path: ['seed'], type: 'int', help: 'Seed of the policy initialisation and of sampling (negative seeds too)' },
   backend: { path: ['backend'], type: 'string', choices: BACKEND_NAMES, help: 'TensorFlow.js backend' },
+  threads: { path: ['threads'], type: 'int', help: 'Split each batch over this many threads (sampling, rewards and gradients); results depend on the seed and the thread count' },
   policy: { path: ['policy', 'kind'], type: 'string', help: 'Policy network: mlp, or one the environment offers (fragments: mpnn)' },
   hidden: { path: ['policy', 'hidden'], type: 'list', help: 'Hidden layer widths of the MLPs, comma-separated' },
   'mpnn-rounds': { path: ['policy', 'rounds'], type: 'int', help: 'Fragments --policy mpnn: message-passing rounds (the paper: 10; the width is the first --hidden)' },

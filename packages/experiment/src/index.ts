@@ -4,7 +4,7 @@ export type { BackendName, BackendSettings } from './backends.js';
 export { BACKENDS, selectBackend } from './backends.js';
 export type { CheckpointRecord, StoredCheckpoint } from './checkpoints.js';
 export { checkInputs, readCheckpointFile, readRunCheckpoint, writeRunCheckpoint } from './checkpoints.js';
-export type { PolicyRequest } from './components.js';
+export type { ObjectiveConfig, PolicyRequest } from './components.js';
 export { buildObjective, buildPolicy, buildSampler, OBJECTIVES, POLICIES } from './components.js';
 export type { ParsedRunConfig, ResolvedExploration, ResolvedReplay, ResolvedSampler, RunConfig, RunConfigInput } from './config.js';
 export {
@@ -31,11 +31,16 @@ export { ConfigError, parseRunConfig, resolveRunConfig, settingsSchema } from '.
 export type { ResultsFile } from './results.js';
 export { exactDistribution, flatConfig, packageVersions } from './results.js';
 export type { ExperimentHooks, ExperimentRun, PreparedExperiment } from './run.js';
+export type { ShardWorkers } from './parallel/shard-workers.js';
+export { startShardWorkers, withThreads } from './parallel/shard-workers.js';
+export { shardUnit } from './parallel/split.js';
 export { prepareExperiment, runExperiment } from './run.js';
 export type { SampleOptions, SampleTable } from './sample.js';
 export { sampleCheckpoint, toCsvText } from './sample.js';
 export { runConfigJsonSchema } from './schema.js';
 export type { ComparisonSummary } from './compare-report.js';
 export { comparisonMarkdown, jsdPlot, resultsTable } from './compare-report.js';
+export { figurePath, figureSpec, renderFigureSvg, writeFigureSvg } from './figure.js';
+export { summaryLine } from './summary.js';
 export type { Progress } from './progress.js';
 export { progress } from './progress.js';

@@ -2,6 +2,7 @@ import type { EnvironmentExperiment, SettingSpec, SettingSpecs } from '@gflownet
 import { z } from 'zod';
 import type { ParsedRunConfig, ResolvedSampler, RunConfig, RunConfigInput } from './config.js';
 import { DEFAULT_OFF_POLICY_EXPLORATION, EVALUATIONS_PER_RUN, EXPLORATION_DEFAULTS, REPLAY_DEFAULTS, RunConfigSchema } from './config.js';
+import { threadsConflict } from './parallel/split.js';
 
 /** A bad run config: `path` names the field (e.g. `["budget", "iterations"]`), `reason` says what is wrong. */
 export class ConfigError extends Error {
@@ -157,6 +158,8 @@ export function resolveRunConfig(input: RunConfigInput | ParsedRunConfig, entry:
   const iterations = parsed.budget.iterations;
   const sampler = resolveSampler(parsed.sampler, iterations, parsed.budget.batchSize);
   checkReplayUnit(sampler, parsed.objective.name);
+  const threads = threadsConflict(parsed, sampler);
+  if (threads) throw new ConfigError(threads.path, threads.reason);
   return {
     ...parsed,
     env: env.data as ParsedRunConfig['env'],

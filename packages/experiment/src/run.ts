@@ -1,4 +1,4 @@
-import type { BuiltEnvironment, EnvironmentExperiment, InputFile, Policy } from '@gflownet/core';
+import type { BuiltEnvironment, EnvironmentExperiment, Figure, InputFile, Policy } from '@gflownet/core';
 import { Random } from '@gflownet/core';
 import { sampleForward } from '@gflownet/sampler-rollout';
 import type { HistoryRecord, IterationInfo, TrainingState, TrainResult } from '@gflownet/trainer';
@@ -8,7 +8,9 @@ import { inputRecord } from './checkpoints.js';
 import { buildObjective, buildPolicy, buildSampler } from './components.js';
 import type { RunConfig, RunConfigInput } from './config.js';
 import { runWarnings } from './diagnostics.js';
+import { runFigure } from './figure.js';
 import { readInputFile, writeTextAtomic } from './io.js';
+import { withThreads } from './parallel/shard-workers.js';
 import { environmentEntry, loadRewardModule } from './registry.js';
 import { resolveRunConfig } from './resolve.js';
 import type { ResultsFile } from './results.js';
@@ -76,6 +78,8 @@ export interface ExperimentRun {
   readonly result: TrainResult;
   /** A text picture of the final distribution next to its target, where the environment draws one. */
   readonly picture?: string;
+  /** The run's figure, where the environment draws one (render it with `renderFigureSvg`). */
+  readonly figure?: Figure;
 }
 
 /** Terminal states of a policy, sampled in chunks with a fixed seed. */
@@ -104,10 +108,10 @@ export async function runExperiment(input: RunConfigInput, hooks: ExperimentHook
   hooks.onStart?.(prepared);
   const policy = await buildPolicy(config, built, objective.requires.flow === true);
   const { env } = built;
-  log(`training ${objective.name} on ${env.name} (${Object.entries(built.settings).map(([k, v]) => `${k}=${v}`).join(' ')}) with ${backend}`);
+  log(`training ${objective.name} on ${env.name} (${Object.entries(built.settings).map(([k, v]) => `${k}=${v}`).join(' ')}) with ${backend}${config.threads > 1 ? ` on ${config.threads} threads` : ''}`);
   try {
     const onCheckpoint = hooks.onCheckpoint;
-    const result = await train({
+    const result = await withThreads(config, policy, objective, (parallel) => train({
       env,
       policy,
       objective,
@@ -125,7 +129,8 @@ export async function runExperiment(input: RunConfigInput, hooks: ExperimentHook
       ...(hooks.resume ? { resume: hooks.resume, ...(hooks.resumeSource ? { resumeSource: hooks.resumeSource } : {}) } : {}),
       ...(hooks.signal ? { signal: hooks.signal } : {}),
       ...(onCheckpoint ? { onCheckpoint: (state: TrainingState) => onCheckpoint(state, prepared), checkpointEvery: hooks.checkpointEvery ?? 500 } : {}),
-    });
+      ...(parallel ? { parallel } : {}),
+    }));
     const { exact } = result;
     const sample = (n: number, seed: number) => samplePolicy(built, policy, n, seed);
     const extra = (await entry.metrics?.(built, { policy, exact, sample })) ?? {};
@@ -151,7 +156,8 @@ export async function runExperiment(input: RunConfigInput, hooks: ExperimentHook
       ...(warnings.length > 0 ? { warnings } : {}),
     };
     const picture = exact ? entry.picture?.(built, exact.distribution, exact.target.probs) : undefined;
-    return { results, prepared, result, ...(picture ? { picture } : {}) };
+    const figure = await runFigure(prepared, result.iterations, { policy, exact, sample, metrics: results.metrics }, warn);
+    return { results, prepared, result, ...(picture ? { picture } : {}), ...(figure ? { figure } : {}) };
   } finally {
     policy.dispose();
   }

@@ -6,7 +6,7 @@ export type { Digest } from './checkpoint-stream.js';
 export { CheckpointReader, checkpointLines, STREAMED_HEADER } from './checkpoint-stream.js';
 export type { JsonContainer } from './json-lines.js';
 export { JsonLinesReader, jsonLines } from './json-lines.js';
-export type { AdamState, LearningRates, OptimisedGroup } from './optimizers.js';
+export type { AdamPlacement, AdamState, LearningRates, OptimisedGroup } from './optimizers.js';
 export { Adam, makeOptimisers, resolveLearningRates } from './optimizers.js';
 export type { SgdState } from './sgd.js';
 export { Sgd } from './sgd.js';
@@ -17,3 +17,5 @@ export type { IterationInfo, Throughput, TrainOptions, TrainResult } from './tra
 export { DivergenceError, OVERFLOWING_LOG_REWARD } from './divergence.js';
 export { restorePolicy } from './resume.js';
 export { train } from './train.js';
+export type { GradientStep, ParallelTraining, RemoteShards, ShardOutcome, ShardParts, ShardSpec, ShardUnit } from './data-parallel.js';
+export { assignPacked, combineShards, computeShard, packedSize, packValues, parallelSteps, readInto, sampleShard, shardGradients, shardSeed, shardSizes } from './data-parallel.js';

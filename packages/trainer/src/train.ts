@@ -2,6 +2,8 @@ import type { Environment, ExactEvaluation, ExactEvaluator, Objective, Policy, S
 import { assertGradientsRegistered, exactEvaluator, isEnvironment, isObjective, isPolicy, isSampler, Random } from '@gflownet/core';
 import * as tf from '@tensorflow/tfjs-core';
 import type { TrainingState } from './checkpoint.js';
+import type { GradientStep, ParallelTraining } from './data-parallel.js';
+import { parallelSteps } from './data-parallel.js';
 import { DivergenceError, divergenceMessage } from './divergence.js';
 import type { HistoryRecord } from './history.js';
 import type { LearningRates, OptimisedGroup } from './optimizers.js';
@@ -36,7 +38,7 @@ export interface TrainOptions<S> {
   readonly logZInit?: number;
   /** Evaluate every this many iterations (default: about 20 evaluations per run, at least every 1). */
   readonly evalEvery?: number;
-  /** Continue from a saved state (see {@link TrainResult.state} and `parseCheckpoint`). */
+  /** Continue from a saved state (the one {@link TrainOptions.onCheckpoint} receives; see `parseCheckpoint`). */
   readonly resume?: TrainingState;
   /** Names the checkpoint in resume errors, e.g. `checkpoint runs/a.ckpt` (default: `checkpoint`). */
   readonly resumeSource?: string;
@@ -50,6 +52,8 @@ export interface TrainOptions<S> {
   readonly onIteration?: (info: IterationInfo) => void;
   /** Called after every evaluation. */
   readonly onEvaluation?: (record: HistoryRecord) => void;
+  /** Split each batch over threads (see `ParallelTraining`); sampling then draws from (seed, iteration, shard). */
+  readonly parallel?: ParallelTraining;
 }
 
 /** Progress of one iteration. */
@@ -198,29 +202,37 @@ export async function train<S>(options: TrainOptions<S>): Promise<TrainResult> {
     options.onEvaluation?.(record);
   };
 
+  /** One iteration's batch on this thread, its loss and gradients. */
+  const localStep = async (it: number): Promise<GradientStep> => {
+    const batch = await sampler.sample({ env, policy, n: batchSize, random, iteration: it, recordStateLogRewards: objective.requires.stateLogRewards === true });
+    const sampledAt = now();
+    const { value, grads } = tf.variableGrads(() => objective.loss({ policy, batch, env, ...(logZ ? { logZ } : {}) }), allVariables);
+    const loss = value.dataSync()[0] as number;
+    value.dispose();
+    if (!Number.isFinite(loss)) {
+      tf.dispose(grads);
+      throw new DivergenceError(divergenceMessage(objective.name, loss, it, readLogZ(), env, batch));
+    }
+    return { loss, grads, sampledAt };
+  };
+
   let done = start;
   let interrupted = false;
   let savedAt = start;
   try {
+    const parts = { env, policy, objective, sampler, ...(logZ ? { logZ } : {}), variables: allVariables, seed: options.seed ?? 0 };
+    const step = options.parallel ? parallelSteps(options.parallel, { ...parts, unit: options.parallel.unit }, batchSize) : localStep;
     for (let it = start; it < iterations; it++) {
       const t0 = now();
-      const batch = await sampler.sample({ env, policy, n: batchSize, random, iteration: it, recordStateLogRewards: objective.requires.stateLogRewards === true });
-      const t1 = now();
-      const { value, grads } = tf.variableGrads(() => objective.loss({ policy, batch, env, ...(logZ ? { logZ } : {}) }), allVariables);
-      const loss = value.dataSync()[0] as number;
+      // With threads, the sampling time is this thread's shard's; waiting for the other shards counts as loss.
+      const { loss, grads, sampledAt: t1 } = await step(it);
       const t2 = now();
-      if (!Number.isFinite(loss)) {
-        value.dispose();
-        tf.dispose(grads);
-        throw new DivergenceError(divergenceMessage(objective.name, loss, it, readLogZ(), env, batch));
-      }
       for (const group of Object.keys(groups) as OptimisedGroup[]) {
         const vars = groups[group];
         if (vars.length > 0) optimisers.apply(group, vars, vars.map((v) => grads[v.name]));
       }
       lossSeconds += t2 - t1;
       optimiserSeconds += now() - t2;
-      value.dispose();
       tf.dispose(grads);
       updateSeconds += now() - t1;
       samplingSeconds += t1 - t0;

@@ -10,12 +10,15 @@ export interface NativePackage {
   readonly load?: () => Promise<unknown>;
 }
 
-/** True when `error` says that a module could not be found (Node's ESM and CommonJS codes). */
+/**
+ * True when `error` says that a module could not be found: Node's ESM and CommonJS codes, and the resolver
+ * of Vite/Vitest, which reports a declared but absent peer as `Could not resolve "…"`.
+ */
 export function isModuleNotFound(error: unknown, packageName: string): boolean {
   const e = error as { code?: unknown; message?: unknown };
   const code = typeof e?.code === 'string' ? e.code : '';
   const message = typeof e?.message === 'string' ? e.message : '';
-  return (code === 'ERR_MODULE_NOT_FOUND' || code === 'MODULE_NOT_FOUND' || /Cannot find (module|package)/.test(message)) && message.includes(packageName);
+  return (code === 'ERR_MODULE_NOT_FOUND' || code === 'MODULE_NOT_FOUND' || /Cannot find (module|package)|Could not resolve|Failed to resolve/.test(message)) && message.includes(packageName);
 }
 
 /**

@@ -1,5 +1,6 @@
 import type { EnvironmentExperiment } from '@gflownet/core';
 import { SettingsError } from '@gflownet/core';
+import { hypergridFigure } from './figure.js';
 import { sideBySideHeatmap } from './heatmap.js';
 import type { Hypergrid } from './hypergrid.js';
 import { hypergrid, MAX_ENUMERABLE_STATES } from './hypergrid.js';
@@ -43,6 +44,7 @@ export const hypergridExperiment: EnvironmentExperiment<ReturnType<Hypergrid['in
     if (!reward && !Number.isFinite(top)) throw new SettingsError(`hypergrid: r0 + r1 + r2 overflows to ${top}; use smaller rewards`);
     return { env, settings: { env: 'hypergrid', ...resolved, ...(reward ? { reward: 'custom' } : {}) } };
   },
+  figure: hypergridFigure,
   picture(built, distribution, target) {
     if (built.settings.ndim !== 2) return undefined;
     const H = built.settings.height as number;
@@ -50,4 +52,5 @@ export const hypergridExperiment: EnvironmentExperiment<ReturnType<Hypergrid['in
   },
 };
 
+export { hypergridFigure } from './figure.js';
 export { sideBySideHeatmap } from './heatmap.js';

@@ -1,5 +1,5 @@
 import type { Objective, ObjectiveContext, RegressionLoss, TrajectoryBatch } from '@gflownet/core';
-import { maskedMean, ObjectiveTypeId, regressionLoss, rowLayout, shiftRows, trajectoryTensors } from '@gflownet/core';
+import { assertGradientsUnderTape, maskedMean, ObjectiveTypeId, regressionLoss, rowLayout, shiftRows, trajectoryTensors } from '@gflownet/core';
 import * as tf from '@tensorflow/tfjs-core';
 
 /** Inputs of {@link detailedBalance}: one entry per transition s → s', all of shape `[M]`. */
@@ -48,6 +48,7 @@ export function detailedBalanceResiduals(inputs: Omit<DetailedBalanceInputs, 'lo
  * const loss = detailedBalance({ logFSource, logPF, logFTarget, logPB });
  */
 export function detailedBalance(inputs: DetailedBalanceInputs): tf.Scalar {
+  assertGradientsUnderTape();
   if (inputs.mask && inputs.mask.shape[0] !== inputs.logPF.shape[0]) {
     throw new RangeError(`detailedBalance: mask has shape [${inputs.mask.shape.join(', ')}], expected [${inputs.logPF.shape[0]}]`);
   }
@@ -96,6 +97,7 @@ export function modifiedDetailedBalanceResiduals(inputs: Omit<ModifiedDetailedBa
  * const loss = modifiedDetailedBalance({ logRSource, logRTarget, logPF, logPB, logPStopSource, logPStopTarget, loss: 'huber' });
  */
 export function modifiedDetailedBalance(inputs: ModifiedDetailedBalanceInputs): tf.Scalar {
+  assertGradientsUnderTape();
   if (inputs.mask && inputs.mask.shape[0] !== inputs.logPF.shape[0]) {
     throw new RangeError(`modifiedDetailedBalance: mask has shape [${inputs.mask.shape.join(', ')}], expected [${inputs.logPF.shape[0]}]`);
   }

@@ -1,9 +1,10 @@
+import { assertGradientsUnderTape } from '@gflownet/core';
 import * as tf from '@tensorflow/tfjs-core';
 import { detach } from './detach.js';
 
 /**
  * Control variate b subtracted from the score c(τ) in the score-function (REINFORCE) terms:
- * `none` (b = 0), `local` (c̄, the batch estimate of E_{P_F}[c]: importance-weighted off-policy),
+ * `none` (b = 0), `local` (c̄, the batch estimate of E_{P_F}[c], importance-weighted off-policy),
  * `global` (b = −log Z, with log Z learned by the regression (log Z + c̄)²) or `batch-mean` (the plain
  * mean of c over the batch, whatever the weights: the DAG paper's off-policy reverse KL, which with
  * `plain` weights is Σ log P_F · w(c − mean c), w = exp(log P_F − log π)/B). All detached.
@@ -132,6 +133,7 @@ function forwardBackwardTerm(inputs: HviInputs, t: HviTerms): tf.Scalar {
  * const loss = hviLoss('rkl', { logPF, logPB, logR, logZ, baseline: 'global' });
  */
 export function hviLoss(kind: HviKind, inputs: HviInputs): tf.Scalar {
+  assertGradientsUnderTape();
   checkInputs(kind, inputs);
   return tf.tidy(() => {
     const t = hviTerms(inputs);

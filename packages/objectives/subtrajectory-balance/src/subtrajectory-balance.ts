@@ -1,5 +1,5 @@
 import type { Objective, ObjectiveContext, RegressionLoss } from '@gflownet/core';
-import { ObjectiveTypeId, padRows, regressionLoss, trajectoryTensors } from '@gflownet/core';
+import { assertGradientsUnderTape, ObjectiveTypeId, padRows, regressionLoss, trajectoryTensors } from '@gflownet/core';
 import * as tf from '@tensorflow/tfjs-core';
 
 /**
@@ -115,6 +115,7 @@ export function subTrajectoryPotentials(inputs: Pick<SubTrajectoryBalanceInputs,
  * const loss = subTrajectoryBalance({ logF, logPF, logPB, lengths, lambda: 0.9 });
  */
 export function subTrajectoryBalance(inputs: SubTrajectoryBalanceInputs): tf.Scalar {
+  assertGradientsUnderTape();
   const { B, T, lengths } = checkInputs(inputs);
   const weights = subTrajectoryWeights(lengths, T, inputs.lambda ?? 0.9, inputs.weighting ?? 'geometric-within');
   return tf.tidy(() => {

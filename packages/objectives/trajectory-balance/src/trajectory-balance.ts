@@ -1,5 +1,5 @@
 import type { Objective, ObjectiveContext, RegressionLoss } from '@gflownet/core';
-import { ObjectiveTypeId, regressionLoss, trajectoryTensors } from '@gflownet/core';
+import { assertGradientsUnderTape, ObjectiveTypeId, regressionLoss, trajectoryTensors } from '@gflownet/core';
 import * as tf from '@tensorflow/tfjs-core';
 
 /** Inputs of {@link trajectoryBalance}; all per trajectory, shape `[B]`, except the scalar `logZ`. */
@@ -25,6 +25,7 @@ export interface TrajectoryBalanceInputs {
  * const loss = trajectoryBalance({ logZ, logPF, logPB, logR });
  */
 export function trajectoryBalance(inputs: TrajectoryBalanceInputs): tf.Scalar {
+  assertGradientsUnderTape();
   return tf.tidy(() => tf.mean(regressionLoss(trajectoryBalanceResiduals(inputs), inputs.loss ?? 'squared')) as tf.Scalar);
 }
 

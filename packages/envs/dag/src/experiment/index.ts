@@ -2,6 +2,7 @@ import type { EnvironmentExperiment, Environment } from '@gflownet/core';
 import { SettingsError, stateGraph } from '@gflownet/core';
 import type { DagData, DagEnvironment, DagStates, PriorName } from '../index.js';
 import { DataError, dagEnvironment, MAX_EXACT_VARIABLES, MAX_VARIABLES, PRIOR_NAMES, parseCsv, simulateLinearGaussian, toCsv } from '../index.js';
+import { dagFigure } from './figure.js';
 import { dagPicture, exactDagMetrics, sampledDagMetrics } from './report.js';
 
 /** Defaults of the DAG entry that depend on other settings (the rest are in the setting specs). */
@@ -110,10 +111,13 @@ export const dagExperiment: EnvironmentExperiment<DagStates> = {
     const n = (built.settings['posterior-samples'] as number | undefined) ?? POSTERIOR_SAMPLES;
     return sampledDagMetrics(env, await sample(n, 0x5eed));
   },
+  summaryMetrics: ['edgeRmse', 'expectedShd', 'posteriorSamples'],
+  figure: dagFigure,
   picture(built, distribution, target) {
     const env = built.env as DagEnvironment;
     return dagPicture(env, stateGraph(env), distribution, target);
   },
 };
 
+export { dagFigure } from './figure.js';
 export { dagPicture, exactDagMetrics, sampledDagMetrics, structuralHammingDistance } from './report.js';
