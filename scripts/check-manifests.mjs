@@ -17,25 +17,13 @@
 // (f) README.md links are absolute (https://…) or anchors, so they work on the registry's page.
 // For private packages: (g) no `files` or `publishConfig`, and export targets exist without a build.
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { dirname, join, relative, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import ts from 'typescript';
+import { workspacePackages } from './workspace-packages.mjs';
 
 const root = resolve(process.argv[2] ?? new URL('..', import.meta.url).pathname);
 const problems = [];
 const report = (pkg, message) => problems.push(`${pkg}: ${message}`);
-
-function workspacePackages() {
-  const found = [];
-  const visit = (dir, depth) => {
-    if (existsSync(join(dir, 'package.json'))) return void found.push(dir);
-    if (depth === 0) return;
-    for (const entry of readdirSync(dir, { withFileTypes: true })) {
-      if (entry.isDirectory() && entry.name !== 'node_modules' && !entry.name.startsWith('.')) visit(join(dir, entry.name), depth - 1);
-    }
-  };
-  visit(join(root, 'packages'), 2);
-  return found.map((dir) => ({ dir, path: relative(root, dir), manifest: JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) }));
-}
 
 /** The default catalog of pnpm-workspace.yaml (`'name': range` lines under `catalog:`). */
 function readCatalog() {
@@ -94,7 +82,7 @@ function targets(manifest) {
   return out.filter((t) => !t.includes('*'));
 }
 
-const packages = workspacePackages();
+const packages = workspacePackages(root);
 const byName = new Map(packages.map((p) => [p.manifest.name, p]));
 const catalog = readCatalog();
 const rangesByName = new Map(); // third-party name → Map(range → [package names])

@@ -29,6 +29,7 @@ import { builtinModules } from 'node:module';
 import { tmpdir } from 'node:os';
 import { basename, join, relative } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { workspacePackages } from './workspace-packages.mjs';
 
 const root = new URL('..', import.meta.url).pathname;
 const SNIPPET_LANGUAGES = new Set(['ts', 'typescript', 'js', 'javascript', 'mjs']);
@@ -137,19 +138,6 @@ export function snippets(markdown, file) {
     out.push({ ...snippet, mode, problem });
   }
   return out;
-}
-
-function workspacePackages() {
-  const found = [];
-  const visit = (dir, depth) => {
-    if (existsSync(join(dir, 'package.json'))) return void found.push(dir);
-    if (depth === 0) return;
-    for (const entry of readdirSync(dir, { withFileTypes: true })) {
-      if (entry.isDirectory() && entry.name !== 'node_modules' && !entry.name.startsWith('.')) visit(join(dir, entry.name), depth - 1);
-    }
-  };
-  visit(join(root, 'packages'), 2);
-  return found.map((dir) => ({ dir, manifest: JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) }));
 }
 
 /** Markdown files whose snippets run: package READMEs, the root README, docs/*.md. */
@@ -286,7 +274,7 @@ async function main() {
   const jobs = Number(option('--jobs') ?? 2);
   const started = Date.now();
 
-  const packages = workspacePackages();
+  const packages = workspacePackages(root);
   const published = packages.filter((p) => !p.manifest.private);
   const all = markdownFiles(packages).flatMap((file) => snippets(readFileSync(join(root, file), 'utf8'), file));
   const selected = all.filter((s) => !only || `${s.file}:${s.line}`.includes(only));
