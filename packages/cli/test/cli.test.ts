@@ -1,35 +1,22 @@
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { runCli } from '../src/index.js';
+import { captureOutput } from './support/capture-output.js';
 
-let out = '';
-let err = '';
-beforeEach(() => {
-  out = '';
-  err = '';
-  vi.spyOn(process.stdout, 'write').mockImplementation((s) => {
-    out += String(s);
-    return true;
-  });
-  vi.spyOn(process.stderr, 'write').mockImplementation((s) => {
-    err += String(s);
-    return true;
-  });
-});
-afterEach(() => vi.restoreAllMocks());
+const io = captureOutput();
 
 const dir = mkdtempSync(join(tmpdir(), 'gfn-cli-'));
 
 describe('gfn', () => {
   it('prints help for every command', async () => {
     expect(await runCli(['--help'])).toBe(0);
-    expect(out).toMatch(/Commands:/);
+    expect(io.out).toMatch(/Commands:/);
     for (const c of ['train', 'exact', 'bench']) {
-      out = '';
+      io.out = '';
       expect(await runCli([c, '--help'])).toBe(0);
-      expect(out).toMatch(new RegExp(`Usage: gfn ${c}`));
+      expect(io.out).toMatch(new RegExp(`Usage: gfn ${c}`));
     }
   });
 
@@ -47,11 +34,11 @@ describe('gfn', () => {
       [['frobnicate'], /unknown command "frobnicate"/],
     ];
     for (const [argv, message] of cases) {
-      err = '';
+      io.err = '';
       expect(await runCli(argv), argv.join(' ')).toBe(2);
-      expect(err).toMatch(message);
-      expect(err.trim().split('\n')).toHaveLength(1);
-      expect(err).not.toMatch(/\n\s+at /);
+      expect(io.err).toMatch(message);
+      expect(io.err.trim().split('\n')).toHaveLength(1);
+      expect(io.err).not.toMatch(/\n\s+at /);
     }
   });
 
@@ -78,7 +65,7 @@ describe('gfn', () => {
   it('trains and writes a complete results file', async () => {
     const file = join(dir, 'run.json');
     const code = await runCli(['train', '--env', 'hypergrid', '--ndim', '2', '--height', '4', '--iterations', '20', '--batch-size', '4', '--hidden', '16', '--backend', 'cpu', '--eval-every', '10', '--seed', '3', '--out', file, '--quiet']);
-    expect(err).toBe('');
+    expect(io.err).toBe('');
     expect(code).toBe(0);
     const r = JSON.parse(readFileSync(file, 'utf8'));
     expect(r.config).toMatchObject({ env: 'hypergrid', ndim: 2, height: 4, r0: 0.1, objective: 'tb', iterations: 20, batchSize: 4, seed: 3, backend: 'cpu' });
@@ -90,6 +77,6 @@ describe('gfn', () => {
     expect(r.exact.distribution[1]).toMatchObject({ key: '0,1' });
     const total = r.exact.distribution.reduce((s: number, d: { prob: number }) => s + d.prob, 0);
     expect(total).toBeCloseTo(1, 9);
-    expect(out).toMatch(/jsd \S+ {2}l1/);
+    expect(io.out).toMatch(/jsd \S+ {2}l1/);
   });
 });

@@ -1,25 +1,12 @@
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { OBJECTIVE_NAMES } from '@gflownet/experiment';
 import { runCli } from '../src/index.js';
+import { captureOutput } from './support/capture-output.js';
 
-let out = '';
-let err = '';
-beforeEach(() => {
-  out = '';
-  err = '';
-  vi.spyOn(process.stdout, 'write').mockImplementation((s) => {
-    out += String(s);
-    return true;
-  });
-  vi.spyOn(process.stderr, 'write').mockImplementation((s) => {
-    err += String(s);
-    return true;
-  });
-});
-afterEach(() => vi.restoreAllMocks());
+const io = captureOutput();
 
 const dir = mkdtempSync(join(tmpdir(), 'gfn-compare-'));
 const tiny = ['--height', '4', '--hidden', '8', '--iterations', '12', '--eval-every', '4', '--backend', 'cpu'];
@@ -37,22 +24,22 @@ describe('gfn train --objective', () => {
     ];
     for (const extra of runs) {
       const file = join(dir, `${extra[1]}.json`);
-      expect(await runCli(['train', ...tiny, ...extra, '--quiet', '--out', file]), err).toBe(0);
+      expect(await runCli(['train', ...tiny, ...extra, '--quiet', '--out', file]), io.err).toBe(0);
       const results = JSON.parse(readFileSync(file, 'utf8'));
       expect(results.config.objective).toBe(extra[1]);
       expect(results.metrics.jsd).toBeGreaterThan(0);
     }
     expect(await runCli(['train', '--objective', 'subtb', '--subtb-lambda=-1'])).toBe(2);
-    expect(err).toMatch(/--subtb-lambda must be ≥ 0/);
+    expect(io.err).toMatch(/--subtb-lambda must be ≥ 0/);
     expect(await runCli(['train', '--objective', 'rkl', '--baseline', 'median'])).toBe(2);
-    expect(err).toMatch(/--baseline must be one of none\|local\|global/);
+    expect(io.err).toMatch(/--baseline must be one of none\|local\|global/);
   });
 });
 
 describe('gfn compare', () => {
   it('runs every objective and seed, and writes the table, the plot and the runs', async () => {
     const target = join(dir, 'cmp');
-    expect(await runCli(['compare', ...tiny, '--objectives', 'tb,rkl', '--seeds', '2', '--lr', '0.003', '--quiet', '--out', target]), err).toBe(0);
+    expect(await runCli(['compare', ...tiny, '--objectives', 'tb,rkl', '--seeds', '2', '--lr', '0.003', '--quiet', '--out', target]), io.err).toBe(0);
     for (const f of ['tb-seed0', 'tb-seed1', 'rkl-seed0', 'rkl-seed1']) {
       const r = JSON.parse(readFileSync(join(target, 'runs', `${f}.json`), 'utf8'));
       expect(r.config.learningRates.forward).toBe(0.003); // other train options reach every run
@@ -66,13 +53,13 @@ describe('gfn compare', () => {
     expect(svg).toMatch(/^<svg/);
     expect(svg.match(/<polyline/g)).toHaveLength(2);
     expect(svg).toMatch(/>tb<\/text>/);
-    expect(out).toMatch(/\| objective \| runs \| final JSD/);
+    expect(io.out).toMatch(/\| objective \| runs \| final JSD/);
     // --reuse keeps finished runs: the same table, without training again.
-    const table = out;
-    out = '';
+    const table = io.out;
+    io.out = '';
     expect(await runCli(['compare', ...tiny, '--objectives', 'tb,rkl', '--seeds', '2', '--lr', '0.003', '--quiet', '--reuse', '--out', target])).toBe(0);
     expect(readFileSync(join(target, 'results.md'), 'utf8')).toMatch(/4 of the 4 runs reused/);
-    expect(out.replace(/\| [\d.]+ \| [\d.]+ \|\n/g, '')).toBe(table.replace(/\| [\d.]+ \| [\d.]+ \|\n/g, ''));
+    expect(io.out.replace(/\| [\d.]+ \| [\d.]+ \|\n/g, '')).toBe(table.replace(/\| [\d.]+ \| [\d.]+ \|\n/g, ''));
   });
 
   it('records a diverged run and goes on; exits 1 when no run finished', async () => {
@@ -85,9 +72,9 @@ describe('gfn compare', () => {
 
   it('rejects unknown objectives and a missing --out with one line', async () => {
     expect(await runCli(['compare', '--objectives', 'tb,xyz', '--out', join(dir, 'bad')])).toBe(2);
-    expect(err).toMatch(/unknown objective "xyz"/);
+    expect(io.err).toMatch(/unknown objective "xyz"/);
     expect(existsSync(join(dir, 'bad'))).toBe(false);
     expect(await runCli(['compare', '--objectives', 'tb'])).toBe(2);
-    expect(err).toMatch(/--out is required/);
+    expect(io.err).toMatch(/--out is required/);
   });
 });

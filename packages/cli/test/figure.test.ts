@@ -2,24 +2,11 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DOMParser } from '@xmldom/xmldom';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { runCli } from '../src/index.js';
+import { captureOutput } from './support/capture-output.js';
 
-let out = '';
-let err = '';
-beforeEach(() => {
-  out = '';
-  err = '';
-  vi.spyOn(process.stdout, 'write').mockImplementation((s) => {
-    out += String(s);
-    return true;
-  });
-  vi.spyOn(process.stderr, 'write').mockImplementation((s) => {
-    err += String(s);
-    return true;
-  });
-});
-afterEach(() => vi.restoreAllMocks());
+const io = captureOutput();
 
 const dir = mkdtempSync(join(tmpdir(), 'gfn-figure-'));
 const small = ['--iterations', '5', '--batch-size', '4', '--hidden', '16', '--backend', 'cpu'];
@@ -29,7 +16,7 @@ describe('gfn train --out writes the figure beside the results', () => {
     const file = join(dir, 'runs', 'grid.json');
     expect(await runCli(['train', '--height', '4', ...small, '--out', file])).toBe(0);
     const svgFile = join(dir, 'runs', 'grid.svg');
-    expect(err).toContain(`figure written to ${svgFile}`);
+    expect(io.err).toContain(`figure written to ${svgFile}`);
     const errors: string[] = [];
     const doc = new DOMParser({ errorHandler: { warning: () => {}, error: (e) => errors.push(e), fatalError: (e) => errors.push(e) } }).parseFromString(
       readFileSync(svgFile, 'utf8'),
@@ -46,16 +33,16 @@ describe('gfn train --out writes the figure beside the results', () => {
     const file = join(dir, 'blocked.json');
     mkdirSync(join(dir, 'blocked.svg'));
     expect(await runCli(['train', '--height', '4', ...small, '--out', file])).toBe(2);
-    expect(err).toBe(`gfn train: --out ${join(dir, 'blocked.svg')} is a directory; give a file name\n`);
+    expect(io.err).toBe(`gfn train: --out ${join(dir, 'blocked.svg')} is a directory; give a file name\n`);
     expect(existsSync(file)).toBe(false);
   });
 
   it("fragments prints its own metrics on the terminal, not n/a for the exact ones it has not", async () => {
     const file = join(dir, 'molecules.json');
     const code = await runCli(['train', '--env', 'fragments', '--max-fragments', '3', '--metric-samples', '16', '--heldout', '8', ...small, '--quiet', '--out', file]);
-    expect(code, err).toBe(0);
-    expect(out).toMatch(/^logZ \S+ {2}finalLoss \S+ {2}top100Reward \S+ {2}top100Qed \S+ {2}uniqueMolecules \d+ {2}modes \d+ {2}correlation \S+ {2}randomTop100Reward \S+ {2}randomModes \d+ {2}randomCorrelation \S+ {2}\S+ it\/s\n$/);
-    expect(out).not.toContain('n/a');
+    expect(code, io.err).toBe(0);
+    expect(io.out).toMatch(/^logZ \S+ {2}finalLoss \S+ {2}top100Reward \S+ {2}top100Qed \S+ {2}uniqueMolecules \d+ {2}modes \d+ {2}correlation \S+ {2}randomTop100Reward \S+ {2}randomModes \d+ {2}randomCorrelation \S+ {2}\S+ it\/s\n$/);
+    expect(io.out).not.toContain('n/a');
     expect(existsSync(join(dir, 'molecules.svg'))).toBe(true);
   }, 60_000);
 });
