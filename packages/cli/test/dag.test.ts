@@ -1,19 +1,11 @@
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { runCli } from '../src/index.js';
+import { captureOutput } from './support/capture-output.js';
 
-let err = '';
-beforeEach(() => {
-  err = '';
-  vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
-  vi.spyOn(process.stderr, 'write').mockImplementation((s) => {
-    err += String(s);
-    return true;
-  });
-});
-afterEach(() => vi.restoreAllMocks());
+const io = captureOutput();
 
 const dir = mkdtempSync(join(tmpdir(), 'gfn-dag-'));
 
@@ -60,10 +52,10 @@ describe('gfn --env dag', () => {
       [['exact', '--env', 'dag', '--data', ragged, '--edges', '1', '--out', 'x.json'], 2, /--edges only applies to --simulate/],
     ];
     for (const [argv, code, message] of cases) {
-      err = '';
+      io.err = '';
       expect(await runCli(argv), argv.join(' ')).toBe(code);
-      expect(err).toMatch(message);
-      expect(err).not.toMatch(/\n\s+at /);
+      expect(io.err).toMatch(message);
+      expect(io.err).not.toMatch(/\n\s+at /);
     }
   });
 
@@ -85,7 +77,7 @@ describe('gfn --env dag', () => {
     const file = join(dir, 'big.json');
     const argv = ['train', '--env', 'dag', '--simulate', '6,30,0', '--pb', 'uniform', '--iterations', '3', '--batch-size', '4', '--hidden', '8'];
     expect(await runCli([...argv, '--posterior-samples', '50', '--backend', 'cpu', '--quiet', '--out', file])).toBe(0);
-    expect(err).toMatch(/exact evaluation is unavailable/);
+    expect(io.err).toMatch(/exact evaluation is unavailable/);
     const r = JSON.parse(readFileSync(file, 'utf8'));
     expect(r.metrics.jsd).toBeNull();
     expect(r.metrics.posteriorSamples).toBe(50);
@@ -97,14 +89,14 @@ describe('gfn --env dag', () => {
   it("starts near the paper's JSD with the sigmoid stop head (d = 5, 5 edges, N = 100), and trains the paper's GNN", async () => {
     const first = join(dir, 'sigmoid.json');
     const argv = ['train', '--env', 'dag', '--simulate', '5,100,0', '--edges', '5', '--pb', 'uniform', '--stop-head', 'sigmoid', '--iterations', '1', '--eval-every', '1', '--backend', 'cpu'];
-    expect(await runCli([...argv, '--quiet', '--out', first]), err).toBe(0);
+    expect(await runCli([...argv, '--quiet', '--out', first]), io.err).toBe(0);
     const r = JSON.parse(readFileSync(first, 'utf8'));
     expect(r.history[0].jsd).toBeGreaterThan(0.55);
     expect(r.history[0].jsd).toBeLessThan(0.72);
     expect(r.config).toMatchObject({ stopHead: 'sigmoid', 'relative-reward': 1 });
     expect(await runCli(['train', '--env', 'hypergrid', '--stop-head', 'sigmoid', '--quiet'])).toBe(2);
-    expect(err).toMatch(/--stop-head sigmoid needs --env dag/);
+    expect(io.err).toMatch(/--stop-head sigmoid needs --env dag/);
     expect(await runCli(['train', '--env', 'dag', '--simulate', '3,20,0', '--policy', 'gnn', '--quiet'])).toBe(2);
-    expect(err).toMatch(/--policy gnn uses a uniform backward policy/);
+    expect(io.err).toMatch(/--policy gnn uses a uniform backward policy/);
   });
 });

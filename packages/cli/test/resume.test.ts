@@ -3,23 +3,15 @@ import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readCheckpointFile } from '@gflownet/experiment';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { runCli } from '../src/index.js';
+import { captureOutput } from './support/capture-output.js';
 
 const root = new URL('../../../', import.meta.url).pathname;
 const dir = mkdtempSync(join(tmpdir(), 'gfn-resume-'));
 const common = ['--env', 'hypergrid', '--ndim', '2', '--height', '5', '--hidden', '16', '--batch-size', '8', '--seed', '4', '--eval-every', '10', '--backend', 'cpu', '--quiet'];
 
-let err = '';
-beforeEach(() => {
-  err = '';
-  vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
-  vi.spyOn(process.stderr, 'write').mockImplementation((s) => {
-    err += String(s);
-    return true;
-  });
-});
-afterEach(() => vi.restoreAllMocks());
+const io = captureOutput();
 
 type Results = { history: { iteration: number; seconds: number }[]; metrics: Record<string, number> };
 const read = (f: string): Results => JSON.parse(readFileSync(f, 'utf8')) as Results;
@@ -48,7 +40,7 @@ describe('checkpoints', () => {
     expect(at).toBeLessThan(120);
 
     const resumed = join(dir, 'resumed.json');
-    expect(await runCli(['train', '--resume', checkpoint, '--iterations', '120', '--out', resumed, '--quiet']), err).toBe(0);
+    expect(await runCli(['train', '--resume', checkpoint, '--iterations', '120', '--out', resumed, '--quiet']), io.err).toBe(0);
     const ref = read(reference);
     const res = read(resumed);
     expect(withoutTimes(res.history)).toEqual(withoutTimes(ref.history));
@@ -104,9 +96,9 @@ describe('checkpoints', () => {
       [['--checkpoint', good], /already exists/],
     ];
     for (const [argv, message] of cases) {
-      err = '';
+      io.err = '';
       expect(await runCli(['train', ...argv, '--iterations', '20']), argv.join(' ')).toBe(2);
-      expect(err).toMatch(message);
+      expect(io.err).toMatch(message);
     }
     expect(readFileSync(truncated, 'utf8')).toBe(text.slice(0, text.length / 2));
     expect(readFileSync(good, 'utf8')).toBe(text);
@@ -126,9 +118,9 @@ describe('checkpoints', () => {
       expect(Math.log(Number(reward))).toBeCloseTo(Number(logReward), 9);
       expect(Number(logPFT)).toBeLessThan(0);
     }
-    err = '';
+    io.err = '';
     expect(await runCli(['sample', '--checkpoint', join(dir, 'nope.json'), '--out', csv])).toBe(2);
-    expect(err).toMatch(/does not exist/);
+    expect(io.err).toMatch(/does not exist/);
   });
 
   it('reads options from a config file, with unknown keys and bad values rejected', async () => {
@@ -147,9 +139,9 @@ describe('checkpoints', () => {
     for (const [config, message] of cases) {
       const f = join(dir, 'bad-config.json');
       writeFileSync(f, JSON.stringify(config));
-      err = '';
+      io.err = '';
       expect(await runCli(['train', '--config', f])).toBe(2);
-      expect(err).toMatch(message);
+      expect(io.err).toMatch(message);
     }
   });
 });
