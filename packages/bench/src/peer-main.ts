@@ -3,7 +3,7 @@
 import { checkWritable, writeTextAtomic } from '@gflownet/experiment';
 import type { BenchOptionSpecs } from './options.js';
 import { BenchUsageError, benchHelpText, parseBenchOptions } from './options.js';
-import { defaultPeerPython, peerRuns, peerTable, peerUnavailable, runPeer } from './peer.js';
+import { defaultPeerPython, parseOursSetting, peerRuns, peerTable, peerUnavailable, runPeer } from './peer.js';
 
 const OPTIONS: BenchOptionSpecs = {
   'batch-sizes': { type: 'string', default: '16,64,256', help: 'Comma-separated batch sizes' },
@@ -14,7 +14,11 @@ const OPTIONS: BenchOptionSpecs = {
   'eval-every': { type: 'int', min: 1, default: 100, help: "Evaluation interval on both sides (torchgfn's --validation_interval default)" },
   rounds: { type: 'int', min: 1, max: 20, default: 2, help: 'Runs per cell and side, alternating which side goes first; medians are compared' },
   'torch-threads': { type: 'string', default: '1,2', help: "Comma-separated torch thread counts; each cell compares against torchgfn's better one" },
-  'wasm-threads': { type: 'int', min: 1, max: 64, default: 1, help: 'Threads of our wasm backend' },
+  'wasm-threads': { type: 'int', min: 1, max: 64, default: 1, help: 'Threads of our wasm backend (the setting wasm-threads=N when --ours is not given)' },
+  ours: {
+    type: 'string',
+    help: "Comma-separated settings of ours: wasm-threads=N (one trainer, wasm backend on N threads) or threads=N (data-parallel over N threads, one wasm thread each); each cell compares ours' better one",
+  },
   out: { type: 'string', help: 'Also write the tables (Markdown) here, e.g. docs/results/bench/peer-2026-12-01.md' },
 };
 
@@ -39,6 +43,11 @@ async function main(argv: readonly string[]): Promise<void> {
   const batchSizes = integers(String(o['batch-sizes']), 'batch-sizes');
   const ndims = integers(String(o.ndims), 'ndims');
   const torchThreads = integers(String(o['torch-threads']), 'torch-threads');
+  const ours = (o.ours === undefined ? [`wasm-threads=${o['wasm-threads']}`] : String(o.ours).split(',')).map((text) => {
+    const setting = parseOursSetting(text);
+    if (typeof setting === 'string') throw new BenchUsageError(`--ours: ${setting}`);
+    return setting;
+  });
   if (o.out) checkWritable(String(o.out), '--out');
   const python = defaultPeerPython();
   const torchgfnDir = process.env.TORCHGFN_DIR;
@@ -60,19 +69,19 @@ async function main(argv: readonly string[]): Promise<void> {
     evalEvery: o['eval-every'] as number,
     rounds: o.rounds as number,
     torchThreads,
-    wasmThreads: o['wasm-threads'] as number,
+    ours,
     log: (line) => process.stderr.write(`${line}\n`),
   });
   const m = result.machine;
   const text = [
-    `Iterations/s, median of ${o.rounds} alternating run${o.rounds === 1 ? '' : 's'} per side; torchgfn at its better thread setting; ratios under the 2× goal in bold.`,
+    `Iterations/s, median of ${o.rounds} alternating run${o.rounds === 1 ? '' : 's'} per side and setting; each side at its better setting; ratios under the 2× goal in bold.`,
     '',
     peerTable(result, height),
     '',
     peerRuns(result),
     '',
     `Command: \`${command}\` (TORCHGFN_DIR=${torchgfnDir}, Python ${python}, torch ${result.torch}; stand-ins: ${result.standIns.join(', ') || 'none'}).`,
-    `Machine: ${m.cpus} × ${m.cpuModel}, load average ${m.loadAverage.start.toFixed(1)} at the start and ${m.loadAverage.end.toFixed(1)} at the end, nice ${m.nice}; ours on ${o['wasm-threads']} wasm thread${o['wasm-threads'] === 1 ? '' : 's'}.`,
+    `Machine: ${m.cpus} × ${m.cpuModel}, load average ${m.loadAverage.start.toFixed(1)} at the start and ${m.loadAverage.end.toFixed(1)} at the end, nice ${m.nice}; ours: ${ours.map((x) => x.name).join(', ')}.`,
     `Each run: ${o.warmup} warm-up + ${o.iterations} measured iterations, evaluation every ${o['eval-every']} on both sides (torchgfn: its validation; ours: exact evaluation).`,
   ].join('\n');
   process.stdout.write(`${text}\n`);

@@ -9,8 +9,8 @@ import { fileURLToPath } from 'node:url';
  * (`tutorials/examples/train_hypergrid.py`), cell by cell and alternating, over batch sizes and
  * dimensions (H = 8, TB, 2×256 MLPs, learned P_B, the same iteration counts and evaluation interval).
  * Every run is a fresh process; iterations/s are counted from the end of the warm-up to the end of
- * training, periodic evaluation included on both sides. torchgfn runs with each of `torchThreads`
- * and the better setting is compared.
+ * training, periodic evaluation included on both sides. torchgfn runs with each of `torchThreads`,
+ * ours with each of `ours`, and each side's better setting is compared.
  */
 export interface PeerOptions {
   readonly torchgfnDir: string;
@@ -24,16 +24,36 @@ export interface PeerOptions {
   readonly evalEvery: number;
   readonly rounds: number;
   readonly torchThreads: readonly number[];
-  readonly wasmThreads: number;
+  /** Our settings (see {@link parseOursSetting}). */
+  readonly ours: readonly OursSetting[];
   /** Called with each line of progress. */
   readonly log?: (line: string) => void;
 }
 
-/** One cell's runs: ours, and torchgfn's per thread setting (iterations/s, in round order). */
+/**
+ * How our side runs: one trainer on a wasm backend of `wasmThreads` threads (`wasm-threads=N`), or
+ * data-parallel over `threads` threads of one wasm thread each (`threads=N`).
+ */
+export interface OursSetting {
+  readonly name: string;
+  readonly wasmThreads: number;
+  readonly threads: number;
+}
+
+/** Parses `wasm-threads=N` or `threads=N` (N ≥ 1; `threads` needs N ≥ 2), or returns why not. */
+export function parseOursSetting(text: string): OursSetting | string {
+  const m = /^(wasm-threads|threads)=(\d+)$/.exec(text.trim());
+  const n = m ? Number(m[2]) : Number.NaN;
+  if (!m || !(n >= 1 && n <= 64)) return `expected wasm-threads=N or threads=N (N from 1 to 64), got "${text}"`;
+  if (m[1] === 'threads' && n < 2) return `threads=N splits the batch over N ≥ 2 threads (one thread is wasm-threads=1), got "${text}"`;
+  return m[1] === 'threads' ? { name: `threads=${n}`, wasmThreads: 1, threads: n } : { name: `wasm-threads=${n}`, wasmThreads: n, threads: 1 };
+}
+
+/** One cell's runs: ours per setting and torchgfn's per thread setting (iterations/s, in round order). */
 export interface PeerCell {
   readonly ndim: number;
   readonly batchSize: number;
-  readonly ours: number[];
+  readonly ours: Record<string, number[]>;
   readonly torchgfn: Record<string, number[]>;
 }
 
@@ -89,11 +109,11 @@ function runTorchgfn(o: PeerOptions, ndim: number, batchSize: number, threads: n
   return resultOf(child, `torchgfn (${ndim}-D, batch ${batchSize}, ${threads} thread${threads === 1 ? '' : 's'})`);
 }
 
-function runOurs(o: PeerOptions, ndim: number, batchSize: number): Record<string, unknown> {
+function runOurs(o: PeerOptions, ndim: number, batchSize: number, setting: OursSetting): Record<string, unknown> {
   const entry = fileURLToPath(new URL('./peer-ours.ts', import.meta.url));
-  const cell = { ndim, height: o.height, batchSize, warmup: o.warmup, iterations: o.iterations, evalEvery: o.evalEvery, wasmThreads: o.wasmThreads };
+  const cell = { ndim, height: o.height, batchSize, warmup: o.warmup, iterations: o.iterations, evalEvery: o.evalEvery, wasmThreads: setting.wasmThreads, threads: setting.threads };
   const child = spawnSync(process.execPath, [...process.execArgv, entry, JSON.stringify(cell)], { encoding: 'utf8', maxBuffer: 64 * 2 ** 20 });
-  return resultOf(child, `ours (${ndim}-D, batch ${batchSize})`);
+  return resultOf(child, `ours (${ndim}-D, batch ${batchSize}, ${setting.name})`);
 }
 
 /** Runs every cell `rounds` times, alternating which side goes first. */
@@ -101,15 +121,21 @@ export function runPeer(o: PeerOptions): PeerResult {
   const log = o.log ?? (() => {});
   const loadStart = loadavg()[0] as number;
   const cells: PeerCell[] = [];
-  for (const ndim of o.ndims) for (const batchSize of o.batchSizes) cells.push({ ndim, batchSize, ours: [], torchgfn: Object.fromEntries(o.torchThreads.map((t) => [String(t), []])) });
+  for (const ndim of o.ndims) {
+    for (const batchSize of o.batchSizes) {
+      cells.push({ ndim, batchSize, ours: Object.fromEntries(o.ours.map((s) => [s.name, []])), torchgfn: Object.fromEntries(o.torchThreads.map((t) => [String(t), []])) });
+    }
+  }
   let torch = '';
   const standIns = new Set<string>();
   for (let round = 0; round < o.rounds; round++) {
     for (const cell of cells) {
       const ours = (): void => {
-        const r = runOurs(o, cell.ndim, cell.batchSize);
-        cell.ours.push(r.iterationsPerSecond as number);
-        log(`round ${round + 1}: ${cell.ndim}-D batch ${cell.batchSize}: ours ${(r.iterationsPerSecond as number).toFixed(1)} it/s`);
+        for (const setting of o.ours) {
+          const r = runOurs(o, cell.ndim, cell.batchSize, setting);
+          (cell.ours[setting.name] as number[]).push(r.iterationsPerSecond as number);
+          log(`round ${round + 1}: ${cell.ndim}-D batch ${cell.batchSize}: ours ${setting.name} ${(r.iterationsPerSecond as number).toFixed(1)} it/s`);
+        }
       };
       const theirs = (): void => {
         for (const t of o.torchThreads) {
@@ -145,19 +171,30 @@ export function median(values: readonly number[]): number {
   return s.length % 2 === 1 ? (s[m] as number) : ((s[m - 1] as number) + (s[m] as number)) / 2;
 }
 
-/** torchgfn's better thread setting for a cell (by median iterations/s) and that median. */
-export function bestTorch(cell: PeerCell): { threads: string; iterationsPerSecond: number } {
-  let best = { threads: '', iterationsPerSecond: Number.NEGATIVE_INFINITY };
-  for (const [threads, runs] of Object.entries(cell.torchgfn)) {
+/** The setting with the highest median iterations/s, and that median. */
+function bestOf(runsBySetting: Record<string, number[]>): { setting: string; iterationsPerSecond: number } {
+  let best = { setting: '', iterationsPerSecond: Number.NEGATIVE_INFINITY };
+  for (const [setting, runs] of Object.entries(runsBySetting)) {
     const m = median(runs);
-    if (m > best.iterationsPerSecond) best = { threads, iterationsPerSecond: m };
+    if (m > best.iterationsPerSecond) best = { setting, iterationsPerSecond: m };
   }
   return best;
 }
 
+/** torchgfn's better thread setting for a cell (by median iterations/s) and that median. */
+export function bestTorch(cell: PeerCell): { threads: string; iterationsPerSecond: number } {
+  const best = bestOf(cell.torchgfn);
+  return { threads: best.setting, iterationsPerSecond: best.iterationsPerSecond };
+}
+
+/** Our better setting for a cell (by median iterations/s) and that median. */
+export function bestOurs(cell: PeerCell): { setting: string; iterationsPerSecond: number } {
+  return bestOf(cell.ours);
+}
+
 const fmtRate = (v: number): string => (v >= 100 ? v.toFixed(0) : v >= 10 ? v.toFixed(1) : v.toFixed(2));
 
-/** The ratio table of issue 15 (medians over rounds; torchgfn at its better thread setting), as Markdown. */
+/** The ratio table of issue 15 (medians over rounds; each side at its better setting), as Markdown. */
 export function peerTable(r: PeerResult, height: number): string {
   const batches = [...new Set(r.cells.map((c) => c.batchSize))];
   const ndims = [...new Set(r.cells.map((c) => c.ndim))];
@@ -165,7 +202,7 @@ export function peerTable(r: PeerResult, height: number): string {
   for (const d of ndims) {
     const row = batches.map((b) => {
       const cell = r.cells.find((c) => c.ndim === d && c.batchSize === b) as PeerCell;
-      const ours = median(cell.ours);
+      const ours = bestOurs(cell).iterationsPerSecond;
       const theirs = bestTorch(cell);
       const ratio = ours / theirs.iterationsPerSecond;
       const text = `${fmtRate(ours)} / ${fmtRate(theirs.iterationsPerSecond)} (${ratio.toFixed(1)}×)`;
@@ -176,14 +213,17 @@ export function peerTable(r: PeerResult, height: number): string {
   return lines.join('\n');
 }
 
-/** Every run, for the record: ours and torchgfn per thread setting, in round order. */
+/** Every run, for the record: ours per setting and torchgfn per thread setting, in round order. */
 export function peerRuns(r: PeerResult): string {
+  const settings = Object.keys(r.cells[0]?.ours ?? {});
   const threads = Object.keys(r.cells[0]?.torchgfn ?? {});
-  const lines = [`| cell | ours (it/s) | ${threads.map((t) => `torchgfn, ${t} thread${t === '1' ? '' : 's'}`).join(' | ')} | torchgfn's better |`];
-  lines.push(`|---|---|${threads.map(() => '---|').join('')}---|`);
+  const header = [...settings.map((s) => `ours, ${s}`), "ours' better", ...threads.map((t) => `torchgfn, ${t} thread${t === '1' ? '' : 's'}`), "torchgfn's better"];
+  const lines = [`| cell | ${header.join(' | ')} |`, `|---|${header.map(() => '---|').join('')}`];
   for (const c of r.cells) {
     const runs = (v: number[]): string => v.map(fmtRate).join(', ');
-    lines.push(`| ${c.ndim}-D, batch ${c.batchSize} | ${runs(c.ours)} | ${threads.map((t) => runs(c.torchgfn[t] as number[])).join(' | ')} | ${bestTorch(c).threads} thread${bestTorch(c).threads === '1' ? '' : 's'} |`);
+    const torchBest = bestTorch(c).threads;
+    const row = [...settings.map((s) => runs(c.ours[s] as number[])), bestOurs(c).setting, ...threads.map((t) => runs(c.torchgfn[t] as number[])), `${torchBest} thread${torchBest === '1' ? '' : 's'}`];
+    lines.push(`| ${c.ndim}-D, batch ${c.batchSize} | ${row.join(' | ')} |`);
   }
   return lines.join('\n');
 }

@@ -13,7 +13,7 @@ export {
 } from './environment.js';
 export type { StateGraph, TargetDistribution } from './exact.js';
 export { forwardLogProbsOnGraph, stateGraph, targetDistribution, terminatingDistribution } from './exact.js';
-export { countValid, logSumExp, MASKED_LOGIT, maskBias, maskedLogSoftmax, maskedLogSoftmaxRows } from './log-softmax.js';
+export { countValid, logSoftmaxRows, logSumExp, MASKED_LOGIT, maskBias, maskedLogSoftmax, maskedLogSoftmaxRows } from './log-softmax.js';
 export type { Objective, ObjectiveContext, ObjectiveRequirements } from './objective.js';
 export { isObjective, ObjectiveTypeId } from './objective.js';
 export type { BackwardPolicyKind, ParameterGroup, Policy, PolicyHeads, PolicyOutputs } from './policy.js';
@@ -24,7 +24,7 @@ export type { RowArray, Rows } from './rows.js';
 export { concatRows, selectRows } from './rows.js';
 export type { RowLayout } from './row-layout.js';
 export { maskedMean, padRows, rowLayout, shiftRows } from './row-layout.js';
-export type { DenseActivation } from './dense.js';
+export type { DenseActivation, DenseOptions } from './dense.js';
 export { dense } from './dense.js';
 export type { BehaviourTransform } from './behaviour.js';
 export { uniformBehaviour } from './behaviour.js';

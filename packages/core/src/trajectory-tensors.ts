@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { maskBias } from './log-softmax.js';
+import { maskedLogSoftmax } from './log-softmax.js';
 import type { Policy } from './policy.js';
 import type { TrajectoryBatch } from './trajectories.js';
 import { pickEntries, uniqueRows } from './unique-rows.js';
@@ -70,13 +70,13 @@ export function trajectoryTensors(
   const pickIndex = (actions: Int32Array, k: number): Int32Array =>
     Int32Array.from(actions, (a, r) => (a < 0 ? -1 : (unique.index[r] as number) * k + a));
 
-  const fwdLogProbs = tf.reshape(tf.logSoftmax(tf.add(raw.forwardLogits, tf.tensor2d(maskBias(maskOf(batch.forwardMasks, A)), [U, A]))), [U * A]) as tf.Tensor1D;
+  const fwdLogProbs = tf.reshape(maskedLogSoftmax(raw.forwardLogits, maskOf(batch.forwardMasks, A)), [U * A]) as tf.Tensor1D;
   const logPF = pickEntries(fwdLogProbs, pickIndex(batch.forwardActions, A));
 
   let logPB: tf.Tensor1D;
   if (learnedPB) {
     if (!raw.backwardLogits) throw new Error('policy.apply did not return backward logits although backward is "learned"');
-    const bwdLogProbs = tf.reshape(tf.logSoftmax(tf.add(raw.backwardLogits, tf.tensor2d(maskBias(maskOf(batch.backwardMasks, K)), [U, K]))), [U * K]) as tf.Tensor1D;
+    const bwdLogProbs = tf.reshape(maskedLogSoftmax(raw.backwardLogits, maskOf(batch.backwardMasks, K)), [U * K]) as tf.Tensor1D;
     logPB = pickEntries(bwdLogProbs, pickIndex(batch.backwardActions, K));
   } else {
     logPB = tf.tensor1d(uniformBackwardLogProbs(batch));

@@ -37,6 +37,9 @@ function checks(seed: number): Record<string, Build> {
   const onehot = new Float32Array(24);
   for (let i = 0; i < 6; i++) onehot[i * 4 + ((i * 3) % 4)] = 1;
   const v = randn(r, 12);
+  const wideW = randn(r, 5 * 40, 0.3);
+  const wideB = randn(r, 40, 0.1);
+  const wideV = randn(r, 40);
   const t2 = (a: Float32Array, s: [number, number]): tf.Tensor2D => tf.tensor2d(a, s);
   const grads = (f: (...xs: tf.Tensor[]) => tf.Tensor, ...xs: tf.Tensor[]): Record<string, tf.Tensor> => {
     const { value, grads: gs } = tf.valueAndGrads(f)(xs);
@@ -56,6 +59,15 @@ function checks(seed: number): Record<string, Build> {
         tf.tensor1d(b),
         t2(w2, [4, 3]),
       ),
+    'dense with a wide output on two rows ((W · gᵀ)ᵀ input gradient) and without an input gradient': () => {
+      const wide = t2(wideW, [5, 40]);
+      const bias = tf.tensor1d(wideB);
+      const weights = t2(wideV, [1, 40]);
+      const rows = t2(x.subarray(0, 10), [2, 5]);
+      const wideOut = grads((a, c, d) => tf.sum(tf.mul(dense(a as tf.Tensor2D, c as tf.Tensor2D, d as tf.Tensor1D, 'relu'), weights)), rows, wide, bias);
+      const noInput = grads((a, c) => tf.sum(tf.mul(dense(a as tf.Tensor2D, c as tf.Tensor2D, bias, 'linear', { inputGradient: false }), weights)), rows, wide);
+      return { ...wideOut, noInputDx: noInput.d0 as tf.Tensor, noInputDw: noInput.d1 as tf.Tensor };
+    },
     'fused matMul with bias and relu, and its gradients': () =>
       grads((a, c, d) => tf.sum(tf.square(tf.fused.matMul({ a: a as tf.Tensor2D, b: c as tf.Tensor2D, bias: d, activation: 'relu' }))), t2(x, [6, 5]), t2(w, [5, 4]), tf.tensor1d(b)),
     'logSoftmax, softmax, logSumExp and their gradients': () => ({

@@ -97,9 +97,9 @@ class Mlp {
       this.layers.push({ w: variableFrom(tf.tensor2d(w, [fanIn, fanOut])), b: variableFrom(tf.tensor1d(b)) });
     }
   }
-  /** Differentiable output (one fused op on the gradient tape). */
+  /** Differentiable in the parameters (one op per layer on the gradient tape); features are data, so x gets no gradient. */
   apply(x: tf.Tensor2D): tf.Tensor2D {
-    return mlpForward(x, this.variables());
+    return mlpForward(x, this.variables(), { inputGradient: false });
   }
   /**
    * Inference output. Same kernels as {@link Mlp.apply}'s forward pass (matMul with fused bias, then
@@ -133,6 +133,8 @@ function checkSize(name: string, v: number): void {
  * `learned`; log F(s) when `flow` is set. Weights are initialised from `seed`, so equal seeds give
  * equal policies on every backend. With `stopHead: 'sigmoid'` the forward logits are the
  * log-probabilities of {@link sigmoidStopLogProbs} (the stop output is the sigmoid's logit).
+ * `apply` is differentiable in the parameters only: features are data, and their gradient (which no
+ * objective needs) is skipped; use {@link mlpForward} on the parameters for gradients in the inputs.
  *
  * @example
  * const policy = mlpPolicy({ featureSize: env.featureSize, numActions: env.numActions, numBackwardActions: env.numBackwardActions });

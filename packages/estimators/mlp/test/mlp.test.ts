@@ -38,6 +38,27 @@ describe('dense and mlpForward', () => {
     }
   });
 
+  it('gives autodiff\'s gradients through a wide layer on few rows, whose input gradient is (W · gᵀ)ᵀ', () => {
+    const xs = tf.tensor2d(Float32Array.from({ length: 2 * 4 }, (_, i) => Math.cos(3 * i)), [2, 4]);
+    const ws = tf.tensor2d(Float32Array.from({ length: 4 * 30 }, (_, i) => Math.sin(i) * 0.3), [4, 30]);
+    const bs = tf.tensor1d(Float32Array.from({ length: 30 }, (_, i) => 0.01 * i));
+    const weights = tf.tensor2d(Float32Array.from({ length: 30 }, (_, i) => (i % 3) - 1), [1, 30]);
+    for (const activation of ['relu', 'linear'] as const) {
+      const ours = tf.grads((a, c, d) => tf.sum(tf.mul(dense(a as tf.Tensor2D, c as tf.Tensor2D, d as tf.Tensor1D, activation), weights)))([xs, ws, bs]);
+      const act = (z: tf.Tensor): tf.Tensor => (activation === 'relu' ? tf.relu(z) : z);
+      const ref = tf.grads((a, c, d) => tf.sum(tf.mul(act(tf.add(tf.matMul(a, c), d)), weights)))([xs, ws, bs]);
+      ours.forEach((g, i) => close(g.dataSync(), (ref[i] as tf.Tensor).dataSync(), 1e-5));
+    }
+  });
+
+  it('skips the input gradient when asked (zeros), with the weights\' gradients unchanged', () => {
+    const params = [w1, b1, w2, b2];
+    const full = tf.grads((a, c, d, e, f) => loss(mlpForward(a as tf.Tensor2D, [c, d, e, f] as tf.Tensor[])))([x, ...params]);
+    const skipped = tf.grads((a, c, d, e, f) => loss(mlpForward(a as tf.Tensor2D, [c, d, e, f] as tf.Tensor[], { inputGradient: false })))([x, ...params]);
+    expect(Array.from(skipped[0]?.dataSync() ?? [])).toEqual(new Array(x.size).fill(0));
+    skipped.slice(1).forEach((g, i) => close(g.dataSync(), (full[i + 1] as tf.Tensor).dataSync(), 0));
+  });
+
   it('rejects an odd parameter list', () => {
     expect(() => mlpForward(x, [w1])).toThrow(/params must be \[W1, b1, …\]/);
   });
