@@ -1,9 +1,9 @@
-import type { DenseActivation } from '@gflownet/core';
+import type { DenseActivation, DenseOptions } from '@gflownet/core';
 import { dense } from '@gflownet/core';
 import type * as tf from '@tensorflow/tfjs-core';
 
 // `dense` lives in core (estimators and the conformance kit share it); re-exported here as before.
-export type { DenseActivation };
+export type { DenseActivation, DenseOptions };
 export { dense };
 
 /**
