@@ -6,7 +6,14 @@ import type { UserConfig } from 'vite';
 const config: UserConfig = {
   base: './',
   resolve: { conditions: ['@gflownet/source', 'module', 'browser', 'development|production'] },
-  build: { outDir: 'dist', emptyOutDir: true, target: 'es2022', chunkSizeWarningLimit: 4096 },
+  // Two pages: the training demo and the sEH proxy page (RDKit from a URL), both opened by the browser test.
+  build: {
+    outDir: 'dist',
+    emptyOutDir: true,
+    target: 'es2022',
+    chunkSizeWarningLimit: 4096,
+    rolldownOptions: { input: { main: 'index.html', seh: 'seh.html' } },
+  },
   server: { host: '127.0.0.1' },
 };
 

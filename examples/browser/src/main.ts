@@ -1,15 +1,11 @@
 // The page: controls, start/stop, a live loss and JSD plot, and the learned distribution beside its target.
-import { wasm } from '@gflownet/backend-wasm';
-import { useBackend } from '@gflownet/core';
-import wasmPlainUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?url';
-import wasmSimdUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
-import wasmThreadedUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
 import { drawHeatmap } from './heatmap.js';
 import { drawLinePlot } from './plot.js';
 import type { SessionSettings } from './settings.js';
 import { DEFAULT_SETTINGS, ENVIRONMENTS, LABELS, OBJECTIVES, parseSettings, SAMPLERS, settingsQuery } from './settings.js';
 import type { DistributionView, RunSummary } from './train-session.js';
 import { createSession, DAG_SAMPLES, summarise } from './train-session.js';
+import { useWasmBackend } from './wasm-backend.js';
 
 /** What the page leaves for a test (and the console) once a run ends. */
 declare global {
@@ -211,11 +207,7 @@ async function start(): Promise<void> {
   const settings = parseSettings(query);
   loaded = settings;
   writeForm(settings);
-  await useBackend(
-    wasm({
-      wasmPaths: { 'tfjs-backend-wasm.wasm': wasmPlainUrl, 'tfjs-backend-wasm-simd.wasm': wasmSimdUrl, 'tfjs-backend-wasm-threaded-simd.wasm': wasmThreadedUrl },
-    }),
-  );
+  await useWasmBackend();
   if (query.get('autostart') === '1') await run(settings);
   else await preview(settings);
 }

@@ -1,63 +1,35 @@
 // The browser test (run by ci.sh after `pnpm demo:build`): serves dist/ on loopback, trains the
 // hypergrid in headless Chromium through the page's URL, and checks that the exact JSD fell and that
-// every number equals a Node run of the same training code (src/train-session.ts) on the same backend.
-import { existsSync, mkdirSync } from 'node:fs';
+// every number equals a Node run of the same training code (src/train-session.ts) on the same backend;
+// then scores molecules with the sEH proxy on the sEH page (RDKit from a URL) against Node (seh-check.ts).
+import { mkdirSync } from 'node:fs';
 import { wasm } from '@gflownet/backend-wasm';
 import { useBackend } from '@gflownet/core';
-import { chromium } from 'playwright-core';
 import { parseSettings } from '../src/settings.js';
 import type { RunSummary } from '../src/train-session.js';
 import { createSession, summarise } from '../src/train-session.js';
-import { serveStatic } from './static-server.js';
+import { waitUntilDone, withPage } from './chromium.js';
+import { checkSehPage } from './seh-check.js';
 
 const QUERY = 'env=hypergrid&iterations=300&autostart=1&seed=0';
 /** Upper bound on the exact JSD after 300 iterations (measured 0.0061 with seed 0). */
 const JSD_THRESHOLD = 0.02;
 const TIMEOUT_MS = 90_000;
-const FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
 
 const here = new URL('..', import.meta.url).pathname;
 const dist = `${here}dist`;
 const outputDir = `${here}test-output`;
 
-/** Debian's browser binary (its /usr/bin/chromium is a wrapper script), or CHROMIUM when set. */
-function chromiumPath(): string {
-  const candidates = [process.env.CHROMIUM, '/usr/lib/chromium/chromium', '/usr/bin/chromium', '/usr/bin/chromium-browser'];
-  const found = candidates.find((p): p is string => p !== undefined && p !== '' && existsSync(p));
-  if (!found) throw new Error('browser test: no Chromium found (apt-get install -y chromium, or set CHROMIUM)');
-  return found;
-}
-
-async function runInBrowser(): Promise<{ summary: RunSummary; seconds: number; shownJsd: string }> {
-  if (!existsSync(`${dist}/index.html`)) throw new Error('browser test: examples/browser/dist is missing; run pnpm demo:build first');
-  const server = await serveStatic(dist);
-  const browser = await chromium.launch({ executablePath: chromiumPath(), args: FLAGS, headless: true });
-  const problems: string[] = [];
-  try {
-    const page = await browser.newPage({ viewport: { width: 1100, height: 1000 } });
-    page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
-    page.on('console', (m) => {
-      if (m.type() === 'error') problems.push(`console error: ${m.text()}`);
-    });
-    page.on('response', (r) => {
-      if (r.status() >= 400) problems.push(`HTTP ${r.status()} for ${r.url()}`);
-    });
-    await page.goto(`${server.url}?${QUERY}`);
-    const status = page.getByTestId('status');
-    await page.waitForSelector('[data-testid="status"][data-done="1"], [data-testid="status"][data-error]', { timeout: TIMEOUT_MS });
-    const error = await status.getAttribute('data-error');
-    if (error !== null) throw new Error(`browser test: the page failed: ${error}`);
+function runInBrowser(): Promise<{ summary: RunSummary; seconds: number; shownJsd: string }> {
+  return withPage(dist, `?${QUERY}`, async (page) => {
+    await waitUntilDone(page, TIMEOUT_MS);
     const run = await page.evaluate(() => window.gflownetRun);
     if (!run) throw new Error('browser test: the page finished without leaving window.gflownetRun');
     const shownJsd = (await page.getByTestId('jsd').textContent()) ?? '';
     mkdirSync(outputDir, { recursive: true });
     await page.screenshot({ path: `${outputDir}/screenshot.png`, fullPage: true });
-    if (problems.length > 0) throw new Error(`browser test: ${problems.join('; ')}`);
     return { summary: run.summary, seconds: run.seconds, shownJsd };
-  } finally {
-    await browser.close();
-    await server.close();
-  }
+  });
 }
 
 async function runInNode(): Promise<{ summary: RunSummary; seconds: number }> {
@@ -109,6 +81,7 @@ async function main(): Promise<void> {
       `exact JSD ${jsd.toPrecision(4)} < ${JSD_THRESHOLD}, losses and log Z at all ${page.summary.history.length} evaluations identical to the Node run (JSD to 1e-12); ` +
       `screenshot examples/browser/test-output/screenshot.png`,
   );
+  console.log(`browser: ${await checkSehPage(dist)}`);
 }
 
 // Report failures in one line: tfjs-wasm's Emscripten glue re-throws uncaught errors with its whole source.

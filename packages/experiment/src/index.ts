@@ -30,7 +30,7 @@ export { BUILT_IN_ENVIRONMENTS, environmentEntry, loadEnvironmentModule, loadRew
 export { ConfigError, parseRunConfig, resolveRunConfig, settingsSchema } from './resolve.js';
 export type { ResultsFile } from './results.js';
 export { exactDistribution, flatConfig, packageVersions } from './results.js';
-export type { ExperimentHooks, ExperimentRun, PreparedExperiment } from './run.js';
+export type { ExperimentHooks, ExperimentRun, PrepareOptions, PreparedExperiment } from './run.js';
 export type { ShardWorkers } from './parallel/shard-workers.js';
 export { startShardWorkers, withThreads } from './parallel/shard-workers.js';
 export { shardUnit } from './parallel/split.js';

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { SettingsError } from '@gflownet/core';
 
@@ -42,17 +42,39 @@ function processAlive(pid: number): boolean {
   }
 }
 
+/** Flushes a folder's entries (a rename) to disk, where the platform can (not on Windows). */
+function syncFolder(dir: string): void {
+  let fd: number | undefined;
+  try {
+    fd = openSync(dir, 'r');
+    fsyncSync(fd);
+  } catch {
+    // Folders cannot be opened or synced here: the rename is as durable as the platform makes it.
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
+}
+
 /**
- * Writes text atomically: to a temporary file beside the target, then renamed over it, so a crash never
- * leaves a half-written file; the temporary is removed when writing fails.
+ * Writes text atomically: to a temporary file beside the target, flushed to disk, then renamed over it,
+ * so neither a crash nor a power loss leaves a half-written or empty file; the temporary is removed when
+ * writing fails.
  */
 export function writeTextAtomic(path: string, text: string | Uint8Array): void {
   const target = resolve(path);
   mkdirSync(dirname(target), { recursive: true });
   const tmp = `${target}.tmp-${process.pid}`;
   try {
-    writeFileSync(tmp, text);
+    const fd = openSync(tmp, 'w');
+    try {
+      writeFileSync(fd, text);
+      // Without it the rename can reach the disk before the data does.
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
     renameSync(tmp, target);
+    syncFolder(dirname(target));
   } catch (err) {
     try {
       unlinkSync(tmp);

@@ -30,8 +30,21 @@ function environmentSettings(env: RunConfig['env']): Record<string, string | num
   return settings;
 }
 
+/** Options of {@link prepareExperiment}. */
+export interface PrepareOptions {
+  /**
+   * Write the environment's output files, e.g. DAG's `--save-data` (default: `true`). A threaded run's
+   * workers build the same environment and pass `false`: the main thread writes them, once.
+   */
+  readonly writeOutputs?: boolean;
+}
+
 /** Resolves a run config (every default, every range) and builds its environment. */
-export async function prepareExperiment(input: RunConfigInput, warn: (line: string) => void = (line) => console.warn(line)): Promise<PreparedExperiment> {
+export async function prepareExperiment(
+  input: RunConfigInput,
+  warn: (line: string) => void = (line) => console.warn(line),
+  options: PrepareOptions = {},
+): Promise<PreparedExperiment> {
   const entry = await environmentEntry(input.env ?? {});
   const config = resolveRunConfig(input, entry);
   const reward = config.env.rewardModule !== undefined ? await loadRewardModule(config.env.rewardModule) : undefined;
@@ -44,7 +57,7 @@ export async function prepareExperiment(input: RunConfigInput, warn: (line: stri
       inputs.push(inputRecord(path, text));
       return text;
     },
-    writeOutput: writeTextAtomic,
+    writeOutput: options.writeOutputs === false ? () => {} : writeTextAtomic,
   });
   return { config, entry, built: { ...built, inputs }, inputs };
 }

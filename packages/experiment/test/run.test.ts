@@ -1,11 +1,22 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { readRunCheckpoint, runExperiment, sampleCheckpoint, writeRunCheckpoint } from '../src/index.js';
+import { prepareExperiment, readRunCheckpoint, runExperiment, sampleCheckpoint, writeRunCheckpoint } from '../src/index.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'gfn-experiment-'));
 const quiet = { warn: () => {} };
+
+describe('prepareExperiment', () => {
+  it("writes the environment's output files unless told not to (a threaded run's workers)", async () => {
+    const kept = join(dir, 'kept.csv');
+    const skipped = join(dir, 'skipped.csv');
+    await prepareExperiment({ env: { name: 'dag', simulate: '3,20,0', saveData: kept }, backend: 'cpu' }, () => {});
+    await prepareExperiment({ env: { name: 'dag', simulate: '3,20,0', saveData: skipped }, backend: 'cpu' }, () => {}, { writeOutputs: false });
+    expect(readFileSync(kept, 'utf8').split('\n').filter((l) => l.trim() !== '')).toHaveLength(21);
+    expect(existsSync(skipped)).toBe(false);
+  });
+});
 
 describe('runExperiment', () => {
   it('trains a 3-variable DAG posterior with the default off-policy settings (relative reward, ε 0.5 → 0.1)', async () => {

@@ -21,8 +21,8 @@ async function build(config: RunConfig): Promise<ShardParts<unknown>> {
   if (typeof unit !== 'string') throw new Error(unit.reason);
   // One wasm thread here: the parallelism is across shards.
   await selectBackend(config.backend);
-  // Warnings about the config were shown by the main thread.
-  const { config: resolved, built } = await prepareExperiment(config, () => {});
+  // Warnings about the config were shown, and its output files written, by the main thread.
+  const { config: resolved, built } = await prepareExperiment(config, () => {}, { writeOutputs: false });
   const objective = buildObjective(resolved);
   const sampler = buildSampler(resolved);
   const policy = await buildPolicy(resolved, built, objective.requires.flow === true);
