@@ -23,8 +23,9 @@ function expOfNonPositive(z: tf.Tensor): tf.Tensor {
 }
 
 /**
- * Log-softmax of each row of `[n, k]` logits, with the exponentials of {@link expOfNonPositive}:
- * y = z − log Σ exp(z) with z = x − max x, and dx = dy − exp(y) · Σ dy. (The output is saved rather
+ * Log-softmax of each row of `[n, k]` logits, its exponentials computed as σ(z)/σ(−z) on wasm (whose Exp
+ * is a scalar loop; equal to float32 rounding): y = z − log Σ exp(z) with z = x − max x, and
+ * dx = dy − exp(y) · Σ dy. (The output is saved rather
  * than the softmax: tfjs's test-mode leak check rejects saving a tensor that is neither input nor output.)
  */
 export const logSoftmaxRows = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
