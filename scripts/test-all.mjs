@@ -11,15 +11,21 @@ let passed = 0;
 let failed = 0;
 let skipped = 0;
 const failures = [];
+// `failed test: …` / `flaky test: …` / `unhandled error: …` lines (vitest.summary-reporter.ts), repeated at the very end.
+const failureLines = [];
 
 function run(label, command, args, options = {}) {
   return new Promise((resolve) => {
     process.stdout.write(`\n=== ${label}: ${command} ${args.join(' ')}\n`);
     const child = spawn(command, args, { cwd: options.cwd ?? root, env: process.env, stdio: ['ignore', 'pipe', 'inherit'] });
     let tail = '';
+    let partial = '';
     child.stdout.on('data', (chunk) => {
       process.stdout.write(chunk);
       tail = (tail + chunk.toString()).slice(-4000);
+      const lines = (partial + chunk.toString()).split('\n');
+      partial = lines.pop() ?? '';
+      for (const line of lines) if (/^(failed test|flaky test|unhandled error): /.test(line)) failureLines.push(line);
     });
     child.on('close', (code) => resolve({ code: code ?? 1, tail }));
   });
@@ -68,5 +74,6 @@ if (existsSync(examples)) {
 }
 
 if (failures.length > 0) process.stdout.write(`\nfailed: ${failures.join('; ')}\n`);
+if (failureLines.length > 0) process.stdout.write(failureLines.map((l) => `  ${l}\n`).join(''));
 process.stdout.write(`\ntests: ${passed} passed, ${failed} failed${skipped > 0 ? `, ${skipped} skipped` : ''}\n`);
 process.exitCode = failed > 0 ? 1 : 0;

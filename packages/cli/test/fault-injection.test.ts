@@ -9,8 +9,12 @@ import { runCli } from '../src/index.js';
 
 const root = new URL('../../../', import.meta.url).pathname;
 const preload = join(root, 'packages/cli/test/fixtures/kill-during-write.mjs');
-const dir = mkdtempSync(join(tmpdir(), 'gfn-faults-'));
-const ITERATIONS = '400';
+// A new folder per attempt (the test has one retry: its kills race the OS).
+let dir = '';
+// Each child advances at most ~16 iterations before its kill (PROGRESS_CAP), so 22 kills never reach the end,
+// however fast the machine.
+const ITERATIONS = '600';
+const PROGRESS_CAP = 16;
 // A tiny run whose checkpoints hold a replay buffer, written every 3 iterations; progress every 2.
 const run = ['--env', 'hypergrid', '--ndim', '2', '--height', '4', '--hidden', '8', '--batch-size', '4', '--seed', '7', '--eval-every', '2', '--sampler', 'replay', '--replay-capacity', '64', '--backend', 'cpu'];
 const control = ['--iterations', ITERATIONS, '--checkpoint-every', '3'];
@@ -26,7 +30,10 @@ type Results = { history: { seconds: number }[]; throughput: unknown };
 const withoutTimes = (r: Results) => ({ ...r, history: r.history.map(({ seconds: _s, ...rest }) => rest), throughput: undefined });
 const leftovers = (): string[] => readdirSync(dir).filter((f) => f.includes('.tmp-') || f.endsWith('.lock'));
 
-/** How one child dies: at its own N-th checkpoint write (half written), after some iterations, or at a random time (often during start-up). */
+/**
+ * How one child dies: at its own N-th checkpoint write (half written), after some iterations, or at a random time
+ * (often during start-up; on a fast machine, after at most PROGRESS_CAP iterations).
+ */
 type Kill = { kind: 'write'; at: number } | { kind: 'progress'; after: number } | { kind: 'time'; ms: number };
 
 function drawKill(random: Random): Kill {
@@ -48,11 +55,12 @@ async function runChild(args: string[], kill: Kill): Promise<{ pid: number; outc
   let stderr = '';
   child.stderr?.on('data', (d) => {
     stderr += String(d);
-    if (kill.kind !== 'progress') return;
+    if (kill.kind === 'write') return;
+    const limit = kill.kind === 'progress' ? 2 * kill.after : PROGRESS_CAP;
     for (const m of stderr.matchAll(/^iteration (\d+) /gm)) {
       const at = Number(m[1]);
       first ??= at;
-      if (at >= first + 2 * kill.after) child.kill('SIGKILL');
+      if (at >= first + limit) child.kill('SIGKILL');
     }
   });
   const timer = kill.kind === 'time' ? setTimeout(() => child.kill('SIGKILL'), kill.ms) : undefined;
@@ -65,7 +73,8 @@ async function runChild(args: string[], kill: Kill): Promise<{ pid: number; outc
 }
 
 describe('fault injection', () => {
-  it('a run killed 20+ times at random points, some in the middle of checkpoint writes, ends bit for bit as an uninterrupted one', async () => {
+  it('a run killed 20+ times at random points, some in the middle of checkpoint writes, ends bit for bit as an uninterrupted one', { retry: 1, timeout: 300_000 }, async () => {
+    dir = mkdtempSync(join(tmpdir(), 'gfn-faults-'));
     const reference = join(dir, 'reference.json');
     expect(await runCli(['train', ...run, ...control, '--out', reference, '--quiet'])).toBe(0);
 
@@ -95,5 +104,5 @@ describe('fault injection', () => {
     const got = JSON.parse(readFileSync(out, 'utf8')) as Results;
     expect(withoutTimes(got)).toEqual(withoutTimes(expected));
     expect(leftovers()).toEqual([]);
-  }, 300_000);
+  });
 });

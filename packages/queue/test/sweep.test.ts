@@ -80,7 +80,12 @@ describe.skipIf(!HAVE_REDIS)(`sweeps on a real Redis${HAVE_REDIS ? '' : ` (${NO_
     const sweep = gfn(['sweep', '--config', sweepFile, '--redis', redis.url]);
     const spec = readSweepFile(sweepFile);
     const byA = (e: { worker: string }) => e.worker.endsWith(`:${a.pid}`);
-    await until('a checkpoint written by worker A', () => readEvents(spec.dir).some((e) => byA(e) && e.event === 'checkpoint' && (e.iteration ?? 0) <= ITERATIONS / 2));
+    // Killed while A is mid-run: its latest event is a checkpoint in a run's first half (on a fast machine an
+    // earlier checkpoint may belong to a run A has finished since).
+    await until('a checkpoint written by worker A', () => {
+      const latest = readEvents(spec.dir).filter(byA).at(-1);
+      return latest?.event === 'checkpoint' && (latest.iteration ?? 0) <= ITERATIONS / 2;
+    });
     a.child.kill('SIGKILL');
     expect(await a.exited).toBe('SIGKILL');
     const killed = readEvents(spec.dir).filter((e) => byA(e) && e.event === 'checkpoint').at(-1);
