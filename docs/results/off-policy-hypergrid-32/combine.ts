@@ -1,12 +1,13 @@
-// Combines the two `gfn compare` runs of this directory (on-policy/ and off-policy/) into one table and one
-// plot, and measures how much of each of the four high-reward corner regions every run found.
+// Combines the two `gfn compare` runs of this directory (on-policy/ and off-policy/) into one table and the
+// plots (curves.svg, jsd.svg), and measures how much of each of the four high-reward corner regions every run found.
 // Run from the repository root:
 //   pnpm exec tsx --conditions=@gflownet/source docs/results/off-policy-hypergrid-32/combine.ts
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { jsdPlot, resultsTable } from '../../../packages/cli/src/commands/compare.ts';
-import type { ResultsFile } from '../../../packages/cli/src/commands/train.ts';
+// Relative imports: docs/ is not a workspace package.
 import { hypergrid } from '../../../packages/envs/hypergrid/src/index.ts';
+import type { ResultsFile } from '../../../packages/experiment/src/index.ts';
+import { resultsTable, writeComparisonFigures } from '../../../packages/experiment/src/index.ts';
 
 const dir = process.argv[2] ?? 'docs/results/off-policy-hypergrid-32';
 const samplers = ['on-policy', 'off-policy'];
@@ -53,5 +54,5 @@ for (const name of names) {
 
 const table = resultsTable(names, results);
 writeFileSync(join(dir, 'table.md'), `${table}\n\n${modeRows.join('\n')}\n`);
-writeFileSync(join(dir, 'jsd.svg'), jsdPlot(names, results, `Hypergrid ${H}×${H}, R0 = ${env.r0}: on- vs off-policy (mean of ${first ? (results.get(names[0] as string) ?? []).length : 0} seeds; band: min–max)`));
+await writeComparisonFigures(dir, names, results, `Hypergrid ${H}×${H}, R0 = ${env.r0}: on- vs off-policy (mean of ${(results.get(names[0] as string) ?? []).length} seeds; band: min–max)`);
 process.stdout.write(`${table}\n\n${modeRows.join('\n')}\n`);

@@ -49,10 +49,15 @@ describe('gfn compare', () => {
     expect(md).toMatch(/Produced by `gfn compare .*--objectives tb,rkl/);
     expect(md).toMatch(/\| tb \| 2 \| [\d.e+-]+ ± [\d.e+-]+ \| [\d.e+-]+ \| [\d.e+-]+ ± [\d.e+-]+ \|/);
     expect(md).toMatch(/\| rkl \| 2 \|/);
-    const svg = readFileSync(join(target, 'jsd.svg'), 'utf8');
-    expect(svg).toMatch(/^<svg/);
-    expect(svg.match(/<polyline/g)).toHaveLength(2);
-    expect(svg).toMatch(/>tb<\/text>/);
+    // The figures (Vega-Lite; packages/experiment/test/compare-figure.test.ts checks their panels).
+    for (const name of ['curves.svg', 'jsd.svg']) {
+      const svg = readFileSync(join(target, name), 'utf8');
+      expect(svg).toMatch(/^<svg/);
+      expect(svg).toMatch(/>tb<\/text>/);
+      expect(svg).toMatch(/>rkl<\/text>/);
+    }
+    expect(readFileSync(join(target, 'curves.svg'), 'utf8')).toMatch(/>learned log Z \(dashed: true log Z\)<\/text>/);
+    expect(md).toMatch(/!\[[^\]]*\]\(curves\.svg\)/);
     expect(io.out).toMatch(/\| objective \| runs \| final JSD/);
     // --reuse keeps finished runs: the same table, without training again.
     const table = io.out;

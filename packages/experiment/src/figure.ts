@@ -140,8 +140,13 @@ export function figureSpec(figure: Figure): TopLevelSpec {
  * The plotting libraries load on first use, so runs that draw nothing never import them.
  */
 export async function renderFigureSvg(figure: Figure): Promise<string> {
+  return renderSpecSvg(figureSpec(figure));
+}
+
+/** Renders any Vega-Lite specification as a standalone SVG document, headless (see {@link renderFigureSvg}). */
+export async function renderSpecSvg(spec: TopLevelSpec): Promise<string> {
   const [vega, vegaLite] = await Promise.all([import('vega'), import('vega-lite')]);
-  const view = new vega.View(vega.parse(vegaLite.compile(figureSpec(figure)).spec), { renderer: 'none' });
+  const view = new vega.View(vega.parse(vegaLite.compile(spec).spec), { renderer: 'none' });
   try {
     return `${await view.toSVG()}\n`;
   } finally {

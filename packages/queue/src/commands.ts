@@ -53,7 +53,7 @@ export const WORKER_COMMAND: CommandSpec = {
 export const SWEEP_COMMAND: CommandSpec = {
   usage: 'gfn sweep --config sweep.json [--status] [--no-wait] [--redis URL] [--queue NAME]',
   summary:
-    'Expands a sweep file ({"dir", "base": run config, "grid": {"optimizer.lr": [...], "seed": [...]}, "checkpointEvery"?, "attempts"?}) into runs, queues each unfinished one once (id: a hash of its resolved config) for `gfn worker --runs`, waits, and writes DIR/results.md and DIR/jsd.svg (the tables and plot of gfn compare). Run it again to go on after an interruption: finished runs are skipped, interrupted ones resume from their checkpoints.',
+    'Expands a sweep file ({"dir", "base": run config, "grid": {"optimizer.lr": [...], "seed": [...]}, "checkpointEvery"?, "attempts"?}) into runs, queues each unfinished one once (id: a hash of its resolved config) for `gfn worker --runs`, waits, and writes DIR/results.md, DIR/curves.svg and DIR/jsd.svg (the tables and plots of gfn compare). Run it again to go on after an interruption: finished runs are skipped, interrupted ones resume from their checkpoints.',
   options: {
     config: { type: 'string', help: 'The sweep file (required)' },
     status: { type: 'boolean', help: 'Print where each run stands (finished, running at iteration k, waiting, failed, not queued) and exit' },
@@ -153,8 +153,8 @@ export async function sweepMain(given: GivenOptions): Promise<number> {
     say(`sweep ${file}: ${runs.length} runs: ${s.finished} finished before, ${s.queued} queued, ${s.alreadyQueued} already in the queue (${name} on ${describeConnection(connection)})`);
     if (given.wait === false) return 0;
     const statuses = await waitForSweep(spec, runs, queue, say);
-    process.stdout.write(`${writeSweepReport(spec, statuses, `gfn sweep --config ${file}`)}\n`);
-    say(`report written to ${join(spec.dir, 'results.md')} and ${join(spec.dir, 'jsd.svg')}`);
+    process.stdout.write(`${await writeSweepReport(spec, statuses, `gfn sweep --config ${file}`)}\n`);
+    say(`report written to ${join(spec.dir, 'results.md')}, with its figures beside it`);
     return statuses.some((st) => st.state === 'failed') ? 1 : 0;
   } finally {
     await queue.close();

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ResultsFile } from '@gflownet/experiment';
-import { jsdPlot, resultsTable, writeTextAtomic } from '@gflownet/experiment';
+import { comparisonFigureLines, resultsTable, writeComparisonFigures, writeTextAtomic } from '@gflownet/experiment';
 import type { Queue } from 'bullmq';
 import type { RunJobData, RunProgress } from './protocol.js';
 import { readEvents, runPaths } from './run-files.js';
@@ -133,10 +133,10 @@ export async function waitForSweep(spec: SweepSpec, runs: readonly SweepRun[], q
 
 /**
  * The sweep's report, with the table and figure code of `gfn compare`: `DIR/results.md` (a row per
- * grid point but the seed: final and lowest JSD, log Z error, time; then every run) and `DIR/jsd.svg`.
- * Returns the table.
+ * grid point but the seed: final and lowest JSD, log Z error, time; then every run), `DIR/curves.svg`
+ * and `DIR/jsd.svg`. Resolves to the table.
  */
-export function writeSweepReport(spec: SweepSpec, statuses: readonly RunStatus[], command: string): string {
+export async function writeSweepReport(spec: SweepSpec, statuses: readonly RunStatus[], command: string): Promise<string> {
   const groups = [...new Set(statuses.map((s) => s.run.group))];
   const byGroup = new Map<string, ResultsFile[]>(groups.map((g) => [g, []]));
   for (const s of statuses) if (s.results) byGroup.get(s.run.group)?.push(s.results);
@@ -144,6 +144,7 @@ export function writeSweepReport(spec: SweepSpec, statuses: readonly RunStatus[]
   const table = resultsTable(groups, byGroup, perGroup);
   const failed = statuses.filter((s) => s.state === 'failed');
   const finished = statuses.filter((s) => s.state === 'finished').length;
+  const figures = await writeComparisonFigures(spec.dir, groups, byGroup, 'Training curves (mean over seeds; band: min–max)');
   const md = [
     `# Sweep ${spec.file}`,
     '',
@@ -151,15 +152,13 @@ export function writeSweepReport(spec: SweepSpec, statuses: readonly RunStatus[]
     '',
     table,
     '',
-    ...(failed.length > 0 ? ['Failed runs (left out of the table and the plot):', '', ...failed.map((s) => `- ${s.run.label}: ${s.message ?? ''}`), ''] : []),
-    '![JSD against trajectories sampled](jsd.svg)',
-    '',
+    ...(failed.length > 0 ? ['Failed runs (left out of the table and the plots):', '', ...failed.map((s) => `- ${s.run.label}: ${s.message ?? ''}`), ''] : []),
+    ...comparisonFigureLines(figures),
     '| run | grid values | state | results |',
     '|---|---|---|---|',
     ...statuses.map((s) => `| ${s.run.id} | ${s.run.label} | ${s.state} | ${s.results ? `runs/${s.run.id}.json` : ''} |`),
     '',
   ].join('\n');
   writeTextAtomic(join(spec.dir, 'results.md'), md);
-  writeTextAtomic(join(spec.dir, 'jsd.svg'), jsdPlot(groups, byGroup, `JSD against trajectories sampled (mean over seeds; band: min–max)`));
   return table;
 }

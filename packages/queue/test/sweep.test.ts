@@ -111,6 +111,7 @@ describe.skipIf(!HAVE_REDIS)(`sweeps on a real Redis${HAVE_REDIS ? '' : ` (${NO_
     expect(report).toMatch(/\| objective\.name=tb \| 4 \| \d/);
     expect(report).toMatch(/\| objective\.name=db \| 4 \| \d/);
     expect(existsSync(join(spec.dir, 'jsd.svg'))).toBe(true);
+    expect(existsSync(join(spec.dir, 'curves.svg'))).toBe(true);
 
     // Submitted again: nothing is trained again; the status says so.
     const again = await sweepHere({ config: sweepFile, redis: redis.url });

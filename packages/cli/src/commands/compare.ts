@@ -3,7 +3,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, extname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { ResultsFile, RunConfigInput } from '@gflownet/experiment';
-import { comparisonMarkdown, ConfigError, jsdPlot, OBJECTIVE_NAMES, resolveRunConfig, resultsTable, runExperiment, writeJsonAtomic, writeTextAtomic } from '@gflownet/experiment';
+import { comparisonMarkdown, ConfigError, OBJECTIVE_NAMES, resolveRunConfig, resultsTable, runExperiment, writeComparisonFigures, writeJsonAtomic, writeTextAtomic } from '@gflownet/experiment';
 import { SettingsError } from '@gflownet/core';
 import type { OptionSpecs } from '../options.js';
 import { helpText, numberOption, required, UsageError } from '../options.js';
@@ -14,14 +14,14 @@ const COMPARE_CONTROL: OptionSpecs = {
   seeds: { type: 'int', default: 3, help: 'Runs per objective, with seeds --seed, --seed + 1, …' },
   jobs: { type: 'int', default: 1, help: 'Runs at a time (each in its own process when > 1)' },
   reuse: { type: 'boolean', help: 'Keep the runs already in DIR/runs (e.g. of an interrupted comparison) instead of training them again' },
-  out: { type: 'string', help: 'Output directory: results.md, jsd.svg and runs/*.json (required)' },
+  out: { type: 'string', help: 'Output directory: results.md, curves.svg, jsd.svg and runs/*.json (required)' },
   quiet: { type: 'boolean', help: 'No progress output' },
   config: { type: 'string', help: 'Read the runs’ settings from a JSON file (a run config or flat options)' },
 };
 
 const USAGE = 'gfn compare --objectives tb,db,subtb,rkl [--seeds K] [--iterations N] [train options…] --out DIR';
 const SUMMARY =
-  'Trains each objective with the same budget and settings (any train option applies to every run) and writes DIR/results.md (final JSD mean ± std, log Z error, time), DIR/jsd.svg (JSD against trajectories sampled) and DIR/runs/*.json.';
+  'Trains each objective with the same budget and settings (any train option applies to every run) and writes DIR/results.md (final JSD mean ± std, log Z error, time), DIR/curves.svg (JSD, L1, loss and log Z against trajectories sampled), DIR/jsd.svg (its JSD panel) and DIR/runs/*.json.';
 export const COMPARE_HELP: string = helpText(USAGE, SUMMARY, { ...runOptionSpecs(), ...COMPARE_CONTROL });
 
 interface Run {
@@ -118,6 +118,7 @@ export async function compareCommand(argv: readonly string[]): Promise<number> {
   const first = [...results.values()][0]?.[0];
   const table = resultsTable(objectives, results, seeds);
   const command = `gfn compare ${argv.map((a) => (/^[\w./:,=+-]+$/.test(a) ? a : `'${a}'`)).join(' ')}`;
+  const figures = await writeComparisonFigures(dir, objectives, results, `Training curves (mean of ${seeds} seeds; band: min–max)`);
   const md = comparisonMarkdown({
     command,
     minutes: (Date.now() - started) / 1000 / 60,
@@ -127,11 +128,11 @@ export async function compareCommand(argv: readonly string[]): Promise<number> {
     first,
     table,
     failures: failures.map((f) => `${f.run.objective} seed ${f.run.seed}: ${f.message}`),
+    figures,
   });
   writeTextAtomic(join(dir, 'results.md'), md);
-  writeTextAtomic(join(dir, 'jsd.svg'), jsdPlot(objectives, results, `JSD against trajectories sampled (mean of ${seeds} seeds; band: min–max)`));
   process.stdout.write(`${table}\n`);
-  say(`results written to ${join(dir, 'results.md')}, ${join(dir, 'jsd.svg')} and ${join(dir, 'runs')}/`);
+  say(`results written to ${[join(dir, 'results.md'), ...figures].join(', ')} and ${join(dir, 'runs')}/`);
   if (failures.length > 0) say(`${failures.length} of ${runs.length} runs failed (listed in results.md)`);
   return first ? 0 : 1;
 }
