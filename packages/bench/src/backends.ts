@@ -9,6 +9,6 @@ export type BenchBackendName = BackendName;
  * Selects the backend for the rest of the process and returns its tfjs name; throws (with what to
  * install) when it cannot load here, e.g. `node` without `@tensorflow/tfjs-node`.
  */
-export function selectBenchBackend(name: BenchBackendName, wasmThreads: number): Promise<string> {
-  return selectBackend(name, { wasmThreads });
+export function selectBenchBackend(name: BenchBackendName, wasmThreads: number, wasmGemm?: 'xnnpack' | 'simd' | 'fma'): Promise<string> {
+  return selectBackend(name, { wasmThreads, ...(wasmGemm ? { wasmGemm } : {}) });
 }

@@ -1,7 +1,8 @@
 // One cell of `pnpm bench:peer` on our side, in its own process as torchgfn's is: TB on hypergrid with
 // 2×256 MLPs and a learned P_B, evaluated every `evalEvery` iterations as torchgfn's script validates.
 // One trainer on a wasm backend of `wasmThreads` threads, or, with `threads` > 1, the experiment layer's
-// data-parallel run over that many threads (one wasm thread each; the same defaults).
+// data-parallel run over that many threads (one wasm thread each; the same defaults); `gemm` chooses what
+// multiplies matrices on wasm.
 // Prints `GFN_PEER_RESULT {json}`: iterations/s from the start of iteration `warmup` to the end of
 // training (the final evaluation included).
 import { hypergrid } from '@gflownet/env-hypergrid';
@@ -21,6 +22,7 @@ interface Cell {
   readonly evalEvery: number;
   readonly wasmThreads: number;
   readonly threads: number;
+  readonly gemm?: 'xnnpack' | 'simd' | 'fma';
 }
 
 const cell = JSON.parse(process.argv[2] ?? '{}') as Cell;
@@ -41,11 +43,12 @@ if (cell.threads > 1) {
     budget: { iterations: total, batchSize: cell.batchSize },
     evaluation: { evalEvery: cell.evalEvery },
     threads: cell.threads,
+    ...(cell.gemm ? { wasmGemm: cell.gemm } : {}),
   };
   const run = await runExperiment(config, { log: () => {}, warn: () => {}, onIteration, onEvaluation });
   l1 = run.result.exact?.l1 ?? null;
 } else {
-  await selectBenchBackend('wasm', cell.wasmThreads);
+  await selectBenchBackend('wasm', cell.wasmThreads, cell.gemm);
   const env = hypergrid({ ndim: cell.ndim, height: cell.height });
   const policy = mlpPolicy({ featureSize: env.featureSize, numActions: env.numActions, numBackwardActions: env.numBackwardActions, seed: 0 });
   const result = await train({

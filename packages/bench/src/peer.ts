@@ -32,21 +32,25 @@ export interface PeerOptions {
 
 /**
  * How our side runs: one trainer on a wasm backend of `wasmThreads` threads (`wasm-threads=N`), or
- * data-parallel over `threads` threads of one wasm thread each (`threads=N`).
+ * data-parallel over `threads` threads of one wasm thread each (`threads=N`); a suffix `:xnnpack`,
+ * `:simd` or `:fma` chooses what multiplies matrices (default: the backend's).
  */
 export interface OursSetting {
   readonly name: string;
   readonly wasmThreads: number;
   readonly threads: number;
+  readonly gemm?: 'xnnpack' | 'simd' | 'fma';
 }
 
-/** Parses `wasm-threads=N` or `threads=N` (N ≥ 1; `threads` needs N ≥ 2), or returns why not. */
+/** Parses `wasm-threads=N` or `threads=N` (N ≥ 1; `threads` needs N ≥ 2), optionally `:gemm`, or returns why not. */
 export function parseOursSetting(text: string): OursSetting | string {
-  const m = /^(wasm-threads|threads)=(\d+)$/.exec(text.trim());
+  const m = /^(wasm-threads|threads)=(\d+)(?::(xnnpack|simd|fma))?$/.exec(text.trim());
   const n = m ? Number(m[2]) : Number.NaN;
-  if (!m || !(n >= 1 && n <= 64)) return `expected wasm-threads=N or threads=N (N from 1 to 64), got "${text}"`;
+  if (!m || !(n >= 1 && n <= 64)) return `expected wasm-threads=N or threads=N (N from 1 to 64), optionally :xnnpack, :simd or :fma, got "${text}"`;
   if (m[1] === 'threads' && n < 2) return `threads=N splits the batch over N ≥ 2 threads (one thread is wasm-threads=1), got "${text}"`;
-  return m[1] === 'threads' ? { name: `threads=${n}`, wasmThreads: 1, threads: n } : { name: `wasm-threads=${n}`, wasmThreads: n, threads: 1 };
+  const gemm = m[3] as OursSetting['gemm'];
+  const base = m[1] === 'threads' ? { name: `threads=${n}`, wasmThreads: 1, threads: n } : { name: `wasm-threads=${n}`, wasmThreads: n, threads: 1 };
+  return gemm ? { ...base, name: `${base.name}:${gemm}`, gemm } : base;
 }
 
 /** One cell's runs: ours per setting and torchgfn's per thread setting (iterations/s, in round order). */
@@ -111,7 +115,7 @@ function runTorchgfn(o: PeerOptions, ndim: number, batchSize: number, threads: n
 
 function runOurs(o: PeerOptions, ndim: number, batchSize: number, setting: OursSetting): Record<string, unknown> {
   const entry = fileURLToPath(new URL('./peer-ours.ts', import.meta.url));
-  const cell = { ndim, height: o.height, batchSize, warmup: o.warmup, iterations: o.iterations, evalEvery: o.evalEvery, wasmThreads: setting.wasmThreads, threads: setting.threads };
+  const cell = { ndim, height: o.height, batchSize, warmup: o.warmup, iterations: o.iterations, evalEvery: o.evalEvery, wasmThreads: setting.wasmThreads, threads: setting.threads, ...(setting.gemm ? { gemm: setting.gemm } : {}) };
   const child = spawnSync(process.execPath, [...process.execArgv, entry, JSON.stringify(cell)], { encoding: 'utf8', maxBuffer: 64 * 2 ** 20 });
   return resultOf(child, `ours (${ndim}-D, batch ${batchSize}, ${setting.name})`);
 }

@@ -32,6 +32,9 @@ describe('bench:peer tables', () => {
   it('parses our settings and names what is wrong with a bad one', () => {
     expect(parseOursSetting('wasm-threads=2')).toEqual({ name: 'wasm-threads=2', wasmThreads: 2, threads: 1 });
     expect(parseOursSetting(' threads=2')).toEqual({ name: 'threads=2', wasmThreads: 1, threads: 2 });
+    expect(parseOursSetting('threads=2:fma')).toEqual({ name: 'threads=2:fma', wasmThreads: 1, threads: 2, gemm: 'fma' });
+    expect(parseOursSetting('wasm-threads=1:xnnpack')).toEqual({ name: 'wasm-threads=1:xnnpack', wasmThreads: 1, threads: 1, gemm: 'xnnpack' });
+    expect(parseOursSetting('threads=2:avx')).toMatch(/optionally :xnnpack, :simd or :fma/);
     expect(parseOursSetting('threads=1')).toMatch(/N ≥ 2/);
     expect(parseOursSetting('cores=2')).toMatch(/expected wasm-threads=N or threads=N/);
   });

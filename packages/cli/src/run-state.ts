@@ -5,7 +5,7 @@ import type { RunArguments } from './run-options.js';
 import { UsageError } from './options.js';
 
 /** Options a resumed run may change; every other option keeps the value the run started with. */
-const RESUMABLE = new Set(['iterations', 'eval-every', 'backend']);
+const RESUMABLE = new Set(['iterations', 'eval-every', 'backend', 'wasm-gemm']);
 
 const at = (config: unknown, path: readonly (string | number)[]): unknown => path.reduce<unknown>((v, k) => (v as Record<string, unknown> | undefined)?.[k as string], config);
 

@@ -1,6 +1,7 @@
 import { cpu } from '@gflownet/backend-cpu';
 import { node } from '@gflownet/backend-node';
 import { nodeGpu } from '@gflownet/backend-node-gpu';
+import type { GemmKernel } from '@gflownet/backend-wasm';
 import { wasm } from '@gflownet/backend-wasm';
 import type { Backend } from '@gflownet/core';
 import { useBackend } from '@gflownet/core';
@@ -19,6 +20,8 @@ export type BackendName = (typeof BACKENDS)[number];
 export interface BackendSettings {
   /** Threads of the wasm backend (default: 1). */
   readonly wasmThreads?: number;
+  /** What multiplies matrices on the wasm backend (default: the backend's). */
+  readonly wasmGemm?: GemmKernel;
 }
 
 function backendFor(name: BackendName, settings: BackendSettings): Backend {
@@ -30,7 +33,7 @@ function backendFor(name: BackendName, settings: BackendSettings): Backend {
     case 'node-gpu':
       return nodeGpu();
     default:
-      return wasm({ threads: settings.wasmThreads ?? 1 });
+      return wasm({ threads: settings.wasmThreads ?? 1, ...(settings.wasmGemm ? { gemm: settings.wasmGemm } : {}) });
   }
 }
 

@@ -1,3 +1,4 @@
+import { DEFAULT_GEMM, GEMM_KERNELS } from '@gflownet/backend-wasm';
 import { z } from 'zod';
 
 /**
@@ -124,6 +125,8 @@ export const RunConfigSchema = z.strictObject({
   /** Seed of the policy initialisation and of sampling (any 32-bit integer, negative ones included). */
   seed: int(-(2 ** 31), 2 ** 32 - 1).default(0),
   backend: z.enum(BACKEND_NAMES).default('wasm'),
+  /** What multiplies matrices on the wasm backend (see `@gflownet/backend-wasm`'s `gemm` option). */
+  wasmGemm: z.enum(GEMM_KERNELS).default(DEFAULT_GEMM),
   /**
    * Threads that train together: each batch is split into this many shards, sampled and differentiated
    * in parallel (worker threads) and combined in a fixed order. Results are reproducible for a given seed

@@ -1,5 +1,6 @@
 import type { EnvironmentExperiment, SettingSpec } from '@gflownet/core';
 import type { RunConfigInput } from './config.js';
+import { GEMM_KERNELS } from '@gflownet/backend-wasm';
 import { BACKEND_NAMES, OBJECTIVE_NAMES, SAMPLER_KINDS, SCHEDULE_NAMES } from './config.js';
 import { ConfigError } from './resolve.js';
 
@@ -48,6 +49,7 @@ export const RUN_FLAGS: Readonly<Record<string, Flag>> = {
   'batch-size': { path: ['budget', 'batchSize'], type: 'int', help: 'Trajectories per step' },
   seed: { path: ['seed'], type: 'int', help: 'Seed of the policy initialisation and of sampling (negative seeds too)' },
   backend: { path: ['backend'], type: 'string', choices: BACKEND_NAMES, help: 'TensorFlow.js backend' },
+  'wasm-gemm': { path: ['wasmGemm'], type: 'string', choices: GEMM_KERNELS, help: "wasm: matrix products by our SIMD kernels (XNNPACK's values, faster), tfjs's XNNPACK, or fused multiply-adds (relaxed SIMD: faster, values within rounding, CPU-dependent)" },
   threads: { path: ['threads'], type: 'int', help: 'Split each batch over this many threads (sampling, rewards and gradients); results depend on the seed and the thread count' },
   policy: { path: ['policy', 'kind'], type: 'string', help: 'Policy network: mlp, or one the environment offers (fragments: mpnn)' },
   hidden: { path: ['policy', 'hidden'], type: 'list', help: 'Hidden layer widths of the MLPs, comma-separated' },

@@ -115,7 +115,7 @@ export async function runExperiment(input: RunConfigInput, hooks: ExperimentHook
   const warn = hooks.warn ?? ((line: string) => console.warn(line));
   const prepared = await prepareExperiment(input, warn);
   const { config, entry, built } = prepared;
-  const backend = await selectBackend(config.backend);
+  const backend = await selectBackend(config.backend, { wasmGemm: config.wasmGemm });
   const objective = buildObjective(config);
   const sampler = buildSampler(config);
   hooks.onStart?.(prepared);

@@ -35,7 +35,7 @@ export async function sampleCheckpoint(stored: StoredCheckpoint, options: Sample
   const prepared = await prepareExperiment(stored.config);
   checkInputs(stored.inputs, prepared.inputs, options.source ?? 'checkpoint');
   const { config, entry, built } = prepared;
-  await selectBackend(options.backend ?? config.backend);
+  await selectBackend(options.backend ?? config.backend, { wasmGemm: config.wasmGemm });
   const policy = await buildPolicy(config, built, buildObjective(config).requires.flow === true);
   try {
     restorePolicy(policy, stored.state, options.source !== undefined ? `checkpoint ${options.source}` : 'checkpoint');

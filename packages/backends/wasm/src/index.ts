@@ -3,7 +3,12 @@ import type { Backend } from '@gflownet/core';
 import { BackendTypeId } from '@gflownet/core';
 import { getThreadsCount, setThreadsCount, setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import * as tf from '@tensorflow/tfjs-core';
+import type { GemmKernel } from './gemm/kernel.js';
+import { DEFAULT_GEMM, GEMM_KERNELS, useGemmKernel } from './gemm/kernel.js';
 import { registerWasmGatherGradient } from './segment-sum.js';
+
+export type { GemmKernel } from './gemm/kernel.js';
+export { DEFAULT_GEMM, GEMM_KERNELS, gemmKernel } from './gemm/kernel.js';
 
 /** Options of {@link wasm}. */
 export interface WasmOptions {
@@ -23,6 +28,15 @@ export interface WasmOptions {
    * `setWasmPaths`): a folder prefix, or the URL of each binary (e.g. from a bundler's asset imports).
    */
   readonly wasmPaths?: string | WasmFileMap;
+  /**
+   * Which code multiplies matrices (default: `'simd'`; `'xnnpack'` with `threads` > 1, since this package's
+   * kernels use one thread): `'xnnpack'`, tfjs's own; `'simd'`, this package's
+   * register-tiled kernels, equal to XNNPACK's values bit for bit and faster on the MLPs' layers;
+   * `'fma'`: fused multiply-adds through relaxed SIMD (Node 20: enabled through a V8 flag at start-up;
+   * Chrome 114+), faster again, values within float rounding and dependent on the CPU. Either applies
+   * where it can (float32, no transpose flags, no batch, linear or ReLU) and leaves the rest to tfjs.
+   */
+  readonly gemm?: GemmKernel;
 }
 
 /** The URL of each tfjs-backend-wasm binary, by file name (all three are required, as `setWasmPaths` asks). */
@@ -32,7 +46,7 @@ export interface WasmFileMap {
   readonly 'tfjs-backend-wasm-threaded-simd.wasm': string;
 }
 
-let configured: { threads: number; simd: boolean } | undefined;
+let configured: { threads: number; simd: boolean; gemm: GemmKernel } | undefined;
 
 /** Thread count the wasm backend runs with (`undefined` until a {@link wasm} backend has registered it). */
 export function wasmThreads(): number | undefined {
@@ -77,6 +91,10 @@ async function initialise(threads: number, simd: boolean): Promise<void> {
 export function wasm(options: WasmOptions = {}): Backend {
   const threads = options.threads ?? 1;
   const simd = options.simd ?? true;
+  // This package's kernels run on one thread: a threaded XNNPACK pool keeps its own by default.
+  const gemm = options.gemm ?? (threads > 1 ? 'xnnpack' : DEFAULT_GEMM);
+  if (!(GEMM_KERNELS as readonly string[]).includes(gemm)) throw new RangeError(`wasm: gemm must be one of ${GEMM_KERNELS.join(', ')}, got ${String(gemm)}`);
+  if (gemm !== 'xnnpack' && !simd) throw new RangeError(`wasm: gemm "${gemm}" needs simd: true`);
   if (!Number.isInteger(threads) || threads < 1 || threads > 64) {
     throw new RangeError(`wasm: threads must be an integer from 1 to 64, got ${threads}`);
   }
@@ -85,9 +103,9 @@ export function wasm(options: WasmOptions = {}): Backend {
     name: 'wasm',
     register: async () => {
       if (configured) {
-        if (configured.threads !== threads || configured.simd !== simd) {
+        if (configured.threads !== threads || configured.simd !== simd || configured.gemm !== gemm) {
           throw new Error(
-            `wasm: the backend is already initialised with threads ${configured.threads}, simd ${configured.simd}; options cannot change within a process (asked for threads ${threads}, simd ${simd})`,
+            `wasm: the backend is already initialised with threads ${configured.threads}, simd ${configured.simd}, gemm ${configured.gemm}; options cannot change within a process (asked for threads ${threads}, simd ${simd}, gemm ${gemm})`,
           );
         }
         return;
@@ -95,8 +113,9 @@ export function wasm(options: WasmOptions = {}): Backend {
       if (options.wasmPaths !== undefined) setWasmPaths(typeof options.wasmPaths === 'string' ? options.wasmPaths : { ...options.wasmPaths });
       const previous = tf.getBackend();
       await initialise(threads, simd);
-      configured = { threads, simd };
       registerWasmGatherGradient();
+      await useGemmKernel(gemm);
+      configured = { threads, simd, gemm };
       if (getThreadsCount() !== threads) {
         throw new Error(`wasm: asked for ${threads} threads, the backend started with ${getThreadsCount()}`);
       }

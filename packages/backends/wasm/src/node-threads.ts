@@ -50,3 +50,14 @@ export async function withNodeThreads<T>(threads: number, init: () => Promise<T>
     os.cpus = cpus;
   }
 }
+
+/**
+ * Lets V8 compile relaxed SIMD (the `fma` GEMM), which Node 20 keeps behind
+ * `--experimental-wasm-relaxed-simd`; set before the first such module is compiled. Returns whether it
+ * could (always here, in Node).
+ */
+export async function enableRelaxedSimd(): Promise<boolean> {
+  const { setFlagsFromString } = await import('node:v8');
+  setFlagsFromString('--experimental-wasm-relaxed-simd');
+  return true;
+}

@@ -20,7 +20,7 @@ async function build(config: RunConfig): Promise<ShardParts<unknown>> {
   const unit = shardUnit(config.objective);
   if (typeof unit !== 'string') throw new Error(unit.reason);
   // One wasm thread here: the parallelism is across shards.
-  await selectBackend(config.backend);
+  await selectBackend(config.backend, { wasmGemm: config.wasmGemm });
   // Warnings about the config were shown, and its output files written, by the main thread.
   const { config: resolved, built } = await prepareExperiment(config, () => {}, { writeOutputs: false });
   const objective = buildObjective(resolved);
