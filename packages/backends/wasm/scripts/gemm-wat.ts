@@ -10,7 +10,13 @@ export type GemmVariant = 'simd' | 'fma';
 
 const lines = (xs: string[]): string => xs.join('\n');
 
-/** A function filling rows [i0, i1) in steps of `rows` and columns [j0, j1) in steps of 4 × `vectors`. */
+/** Values of k per pass over C: a 256 × 256 block of B (256 KiB) stays in a core's L2 cache. */
+const KC = 256;
+
+/**
+ * A function filling rows [i0, i1) in steps of `rows` and columns [j0, j1) in steps of 4 × `vectors`, over
+ * the `kc` values of k from `k0`.
+ */
 function tile(rows: number, vectors: number, variant: GemmVariant): string {
   const width = 4 * vectors;
   const acc = (r: number, v: number): string => `$c${r}_${v}`;
@@ -25,7 +31,7 @@ function tile(rows: number, vectors: number, variant: GemmVariant): string {
   const out = (r: number, v: number): string =>
     `(i32.add (local.get $c) (i32.shl (i32.add (i32.mul (i32.add (local.get $i) (i32.const ${r})) (local.get $N)) (i32.add (local.get $j) (i32.const ${4 * v}))) (i32.const 2)))`;
   return lines([
-    `(func $tile_${rows}x${width} (param $a i32) (param $b i32) (param $c i32) (param $bias i32) (param $K i32) (param $N i32) (param $i0 i32) (param $i1 i32) (param $j0 i32) (param $j1 i32) (param $flags i32)`,
+    `(func $tile_${rows}x${width} (param $a i32) (param $b i32) (param $c i32) (param $bias i32) (param $K i32) (param $N i32) (param $i0 i32) (param $i1 i32) (param $j0 i32) (param $j1 i32) (param $k0 i32) (param $kc i32) (param $flags i32)`,
     '(local $i i32) (local $j i32) (local $k i32) (local $pa i32) (local $pb i32) (local $K4 i32) (local $N4 i32) (local $init v128)',
     ...Array.from({ length: vectors }, (_, v) => `(local $b${v} v128) (local $bias${v} v128)`),
     ...Array.from({ length: rows }, (_, r) => `(local $a${r} v128)`),
@@ -38,14 +44,16 @@ function tile(rows: number, vectors: number, variant: GemmVariant): string {
     '  (local.set $j (local.get $j0))',
     '  (block $cols_done (loop $cols',
     `    (br_if $cols_done (i32.gt_u (i32.add (local.get $j) (i32.const ${width})) (local.get $j1)))`,
-    // Accumulators start from the bias (flag 1), as XNNPACK's do, or from zero.
+    // Accumulators start from the bias (flag 1), as XNNPACK's do, from C's partial sums over the earlier
+    // blocks of k (flag 4: a float32 stored and reloaded exactly, so the order and roundings stay those of
+    // one pass), or from zero.
     ...Array.from({ length: vectors }, (_, v) =>
       `    (local.set $bias${v} (if (result v128) (i32.and (local.get $flags) (i32.const 1)) (then (v128.load (i32.add (local.get $bias) (i32.shl (i32.add (local.get $j) (i32.const ${4 * v})) (i32.const 2))))) (else (v128.const i32x4 0 0 0 0))))`,
     ),
-    ...all.map(([r, v]) => `    (local.set ${acc(r, v)} (local.get $bias${v}))`),
-    '    (local.set $pa (i32.add (local.get $a) (i32.mul (local.get $i) (local.get $K4))))',
-    '    (local.set $pb (i32.add (local.get $b) (i32.shl (local.get $j) (i32.const 2))))',
-    '    (local.set $k (local.get $K))',
+    ...all.map(([r, v]) => `    (local.set ${acc(r, v)} (if (result v128) (i32.and (local.get $flags) (i32.const 4)) (then (v128.load ${out(r, v)})) (else (local.get $bias${v}))))`),
+    '    (local.set $pa (i32.add (local.get $a) (i32.shl (i32.add (i32.mul (local.get $i) (local.get $K)) (local.get $k0)) (i32.const 2))))',
+    '    (local.set $pb (i32.add (local.get $b) (i32.shl (i32.add (i32.mul (local.get $k0) (local.get $N)) (local.get $j)) (i32.const 2))))',
+    '    (local.set $k (local.get $kc))',
     '    (if (local.get $k) (then (loop $ks',
     ...Array.from({ length: vectors }, (_, v) => `      (local.set $b${v} (v128.load offset=${16 * v} (local.get $pb)))`),
     ...Array.from({ length: rows }, (_, r) => [`      ${splat(r)}`, ...Array.from({ length: vectors }, (_, v) => `      ${madd(r, v)}`)]).flat(),
@@ -68,7 +76,7 @@ function tile(rows: number, vectors: number, variant: GemmVariant): string {
 
 /** Columns [j0, N) of every row, one output at a time (the last N mod 4 columns). */
 const scalarColumns = lines([
-  '(func $columns (param $a i32) (param $b i32) (param $c i32) (param $bias i32) (param $M i32) (param $K i32) (param $N i32) (param $j0 i32) (param $flags i32)',
+  '(func $columns (param $a i32) (param $b i32) (param $c i32) (param $bias i32) (param $M i32) (param $K i32) (param $N i32) (param $j0 i32) (param $k0 i32) (param $kc i32) (param $flags i32)',
   '(local $i i32) (local $j i32) (local $k i32) (local $s f32) (local $pa i32) (local $pb i32)',
   '(local.set $i (i32.const 0))',
   '(block $rows_done (loop $rows',
@@ -76,10 +84,10 @@ const scalarColumns = lines([
   '  (local.set $j (local.get $j0))',
   '  (block $cols_done (loop $cols',
   '    (br_if $cols_done (i32.ge_u (local.get $j) (local.get $N)))',
-  '    (local.set $s (if (result f32) (i32.and (local.get $flags) (i32.const 1)) (then (f32.load (i32.add (local.get $bias) (i32.shl (local.get $j) (i32.const 2))))) (else (f32.const 0))))',
-  '    (local.set $pa (i32.add (local.get $a) (i32.shl (i32.mul (local.get $i) (local.get $K)) (i32.const 2))))',
-  '    (local.set $pb (i32.add (local.get $b) (i32.shl (local.get $j) (i32.const 2))))',
-  '    (local.set $k (local.get $K))',
+  '    (local.set $s (if (result f32) (i32.and (local.get $flags) (i32.const 4)) (then (f32.load (i32.add (local.get $c) (i32.shl (i32.add (i32.mul (local.get $i) (local.get $N)) (local.get $j)) (i32.const 2))))) (else (if (result f32) (i32.and (local.get $flags) (i32.const 1)) (then (f32.load (i32.add (local.get $bias) (i32.shl (local.get $j) (i32.const 2))))) (else (f32.const 0))))))',
+  '    (local.set $pa (i32.add (local.get $a) (i32.shl (i32.add (i32.mul (local.get $i) (local.get $K)) (local.get $k0)) (i32.const 2))))',
+  '    (local.set $pb (i32.add (local.get $b) (i32.shl (i32.add (i32.mul (local.get $k0) (local.get $N)) (local.get $j)) (i32.const 2))))',
+  '    (local.set $k (local.get $kc))',
   '    (if (local.get $k) (then (loop $ks',
   '      (local.set $s (f32.add (local.get $s) (f32.mul (f32.load (local.get $pa)) (f32.load (local.get $pb)))))',
   '      (local.set $pa (i32.add (local.get $pa) (i32.const 4)))',
@@ -163,7 +171,8 @@ const transpose = lines([
 
 /**
  * The module: `gemm(a, b, c, bias, M, K, N, flags)` with byte offsets into the imported memory `env.memory`
- * (`shared`: with tfjs's threaded build's maximum, to be marked shared); flags: 1 = add bias, 2 = ReLU. Tiles of 4×8, then 1×8 for the
+ * (`shared`: with tfjs's threaded build's maximum, to be marked shared); flags: 1 = add bias, 2 = ReLU. Blocks of
+ * KC values of k; in each, tiles of 4×8, then 1×8 for the
  * last M mod 4 rows, 4×4 and 1×4 for a last group of 4 columns, then single columns. And `transpose`.
  */
 export function gemmWat(variant: GemmVariant, shared: boolean): string {
@@ -179,15 +188,22 @@ export function gemmWat(variant: GemmVariant, shared: boolean): string {
     scalarColumns,
     transpose,
     '(func (export "gemm") (param $a i32) (param $b i32) (param $c i32) (param $bias i32) (param $M i32) (param $K i32) (param $N i32) (param $flags i32)',
-    '(local $M4 i32) (local $N8 i32) (local $N4 i32)',
+    '(local $M4 i32) (local $N8 i32) (local $N4 i32) (local $k0 i32) (local $kc i32) (local $f i32)',
     '(local.set $M4 (i32.and (local.get $M) (i32.const -4)))',
     '(local.set $N8 (i32.and (local.get $N) (i32.const -8)))',
     '(local.set $N4 (i32.and (local.get $N) (i32.const -4)))',
-    '(call $tile_4x8 (local.get $a) (local.get $b) (local.get $c) (local.get $bias) (local.get $K) (local.get $N) (i32.const 0) (local.get $M4) (i32.const 0) (local.get $N8) (local.get $flags))',
-    '(call $tile_1x8 (local.get $a) (local.get $b) (local.get $c) (local.get $bias) (local.get $K) (local.get $N) (local.get $M4) (local.get $M) (i32.const 0) (local.get $N8) (local.get $flags))',
-    '(call $tile_4x4 (local.get $a) (local.get $b) (local.get $c) (local.get $bias) (local.get $K) (local.get $N) (i32.const 0) (local.get $M4) (local.get $N8) (local.get $N4) (local.get $flags))',
-    '(call $tile_1x4 (local.get $a) (local.get $b) (local.get $c) (local.get $bias) (local.get $K) (local.get $N) (local.get $M4) (local.get $M) (local.get $N8) (local.get $N4) (local.get $flags))',
-    '(call $columns (local.get $a) (local.get $b) (local.get $c) (local.get $bias) (local.get $M) (local.get $K) (local.get $N) (local.get $N4) (local.get $flags))',
+    // Blocks of KC values of k, so that the block of B stays in cache (at least one pass, for K = 0):
+    // the bias on the first, C's partial sums on the later ones, ReLU on the last.
+    '(loop $blocks',
+    `  (local.set $kc (select (i32.const ${KC}) (i32.sub (local.get $K) (local.get $k0)) (i32.lt_u (i32.const ${KC}) (i32.sub (local.get $K) (local.get $k0)))))`,
+    '  (local.set $f (i32.or (select (i32.const 4) (i32.and (local.get $flags) (i32.const 1)) (local.get $k0)) (select (i32.and (local.get $flags) (i32.const 2)) (i32.const 0) (i32.ge_u (i32.add (local.get $k0) (local.get $kc)) (local.get $K)))))',
+    '  (call $tile_4x8 (local.get $a) (local.get $b) (local.get $c) (local.get $bias) (local.get $K) (local.get $N) (i32.const 0) (local.get $M4) (i32.const 0) (local.get $N8) (local.get $k0) (local.get $kc) (local.get $f))',
+    '  (call $tile_1x8 (local.get $a) (local.get $b) (local.get $c) (local.get $bias) (local.get $K) (local.get $N) (local.get $M4) (local.get $M) (i32.const 0) (local.get $N8) (local.get $k0) (local.get $kc) (local.get $f))',
+    '  (call $tile_4x4 (local.get $a) (local.get $b) (local.get $c) (local.get $bias) (local.get $K) (local.get $N) (i32.const 0) (local.get $M4) (local.get $N8) (local.get $N4) (local.get $k0) (local.get $kc) (local.get $f))',
+    '  (call $tile_1x4 (local.get $a) (local.get $b) (local.get $c) (local.get $bias) (local.get $K) (local.get $N) (local.get $M4) (local.get $M) (local.get $N8) (local.get $N4) (local.get $k0) (local.get $kc) (local.get $f))',
+    '  (call $columns (local.get $a) (local.get $b) (local.get $c) (local.get $bias) (local.get $M) (local.get $K) (local.get $N) (local.get $N4) (local.get $k0) (local.get $kc) (local.get $f))',
+    '  (local.set $k0 (i32.add (local.get $k0) (local.get $kc)))',
+    '  (br_if $blocks (i32.lt_u (local.get $k0) (local.get $K))))',
     ')',
     ')',
   ]);

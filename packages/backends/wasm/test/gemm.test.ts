@@ -22,9 +22,9 @@ async function withEach(kinds: readonly GemmKernel[], run: () => tf.Tensor | tf.
 
 const bits = (a: Float32Array): number[] => Array.from(new Uint32Array(a.buffer, a.byteOffset, a.length));
 
-// Sizes around the tiles (4 rows × 8 columns, then 4 columns, then one), an empty inner size, and
-// the hypergrid MLP's layers at a large batch.
-const SHAPES: [number, number, number][] = [[1, 1, 1], [3, 5, 7], [4, 8, 8], [5, 9, 13], [6, 3, 12], [37, 32, 256], [129, 256, 9], [1024, 256, 256]];
+// Sizes around the tiles (4 rows × 8 columns, then 4 columns, then one), the hypergrid MLP's layers at
+// a large batch, and inner sizes over several blocks of k (256).
+const SHAPES: [number, number, number][] = [[1, 1, 1], [3, 5, 7], [4, 8, 8], [5, 9, 13], [6, 3, 12], [37, 32, 256], [129, 256, 9], [1024, 256, 256], [9, 700, 13], [64, 513, 40]];
 
 describe('the GEMM kernels of backend-wasm', () => {
   // tfjs's IS_TEST leak check counts the tensors a customGrad op (dense) saves as leaked, as in
