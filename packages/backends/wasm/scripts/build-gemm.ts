@@ -4,7 +4,6 @@
 import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { setFlagsFromString } from 'node:v8';
-import wabtInit from 'wabt';
 import type { GemmVariant } from './gemm-wat.js';
 import { gemmWat } from './gemm-wat.js';
 
@@ -26,7 +25,8 @@ function shareMemory(bytes: Uint8Array<ArrayBuffer>): Uint8Array<ArrayBuffer> {
 
 /** The text of src/gemm/binary.ts: each variant's module, for tfjs's plain and threaded (shared-memory) builds. */
 export async function gemmBinarySource(): Promise<string> {
-  const wabt = await wabtInit();
+  // Loaded on use: the test that imports this file needs wabt only for the freshness check.
+  const wabt = await (await import('wabt')).default();
   const entries: string[] = [];
   for (const variant of ['simd', 'fma'] as GemmVariant[]) {
     for (const shared of [false, true]) {

@@ -52,6 +52,13 @@ async function compile(kind: 'simd' | 'fma', shared: boolean): Promise<WebAssemb
   return WebAssembly.compile(bytes);
 }
 
+/** Where a tensor's values start in tfjs's wasm memory (never a guess: a wrong offset would write anywhere). */
+function offsetOf(backend: WasmBackendLike, t: tf.TensorInfo): number {
+  const offset = backend.dataIdMap.get(t.dataId)?.memoryOffset;
+  if (offset === undefined) throw new Error('wasm: a tensor of this product has no data on the wasm backend');
+  return offset;
+}
+
 /** The product's sizes when this package's kernel can compute it (float32, no transposes, no batch), else undefined. */
 function plainSizes(a: tf.TensorInfo, b: tf.TensorInfo, attrs: tf.NamedAttrMap): { m: number; k: number; n: number } | undefined {
   if (attrs.transposeA === true || attrs.transposeB === true || a.dtype !== 'float32' || b.dtype !== 'float32') return undefined;
@@ -72,7 +79,7 @@ function transposeFunc(transpose: Transpose): tf.KernelFunc {
     const backend = args.backend as unknown as WasmBackendLike;
     const [m, n] = x.shape as [number, number];
     const out = backend.makeOutput([n, m], x.dtype);
-    if (m * n > 0) transpose(backend.dataIdMap.get(x.dataId)?.memoryOffset ?? Number.NaN, backend.dataIdMap.get(out.dataId)?.memoryOffset ?? Number.NaN, m, n);
+    if (m * n > 0) transpose(offsetOf(backend, x), offsetOf(backend, out), m, n);
     return out;
   };
 }
@@ -84,14 +91,15 @@ function kernelFunc(name: string, gemm: Gemm): tf.KernelFunc {
     const { a, b, bias, preluActivationWeights } = inputs as Record<string, tf.TensorInfo | undefined>;
     const sizes = a && b ? plainSizes(a, b, attrs) : undefined;
     const activation = (attrs.activation as string | undefined) ?? 'linear';
-    const fusedOk = name === tf.BatchMatMul || ((activation === 'linear' || activation === 'relu') && !preluActivationWeights && (!bias || (bias.dtype === 'float32' && bias.shape.reduce((p, d) => p * d, 1) === sizes?.n && bias.shape.at(-1) === sizes?.n)));
-    if (!sizes || !fusedOk || !a || !b) return original.kernelFunc(args);
+    // A bias of the output's width, [n] or [1, n]; no other broadcast.
+    const biasFits = !bias || (bias.dtype === 'float32' && bias.shape.at(-1) === sizes?.n && bias.shape.reduce((p, d) => p * d, 1) === sizes?.n);
+    const fusable = name === tf.BatchMatMul || ((activation === 'linear' || activation === 'relu') && !preluActivationWeights && biasFits);
+    if (!sizes || !fusable || !a || !b) return original.kernelFunc(args);
     const backend = args.backend as unknown as WasmBackendLike;
     const out = backend.makeOutput([...a.shape.slice(0, -1), sizes.n], 'float32');
     if (sizes.m * sizes.n === 0) return out;
-    const offset = (t: tf.TensorInfo): number => backend.dataIdMap.get(t.dataId)?.memoryOffset ?? Number.NaN;
     const flags = (bias ? 1 : 0) | (activation === 'relu' ? 2 : 0);
-    gemm(offset(a), offset(b), offset(out), bias ? offset(bias) : 0, sizes.m, sizes.k, sizes.n, flags);
+    gemm(offsetOf(backend, a), offsetOf(backend, b), offsetOf(backend, out), bias ? offsetOf(backend, bias) : 0, sizes.m, sizes.k, sizes.n, flags);
     return out;
   };
 }
@@ -122,7 +130,7 @@ export async function useGemmKernel(kind: GemmKernel): Promise<void> {
   active = kind;
 }
 
-/** The kernel now multiplying matrices on wasm (see {@link useGemmKernel}). */
+/** The kernel now multiplying matrices on wasm (the `gemm` option of `wasm()`). */
 export function gemmKernel(): GemmKernel {
   return active;
 }
