@@ -110,7 +110,15 @@ describe.skipIf(!HAVE_REDIS)(`reward queue on a real Redis${HAVE_REDIS ? '' : ` 
       settled = true;
     });
     await until('rewards being computed', () => traceLines().length >= before + 6);
-    await redis.restart();
+    // Both workers paused first: a batch is then surely in flight (not finished in the moment before the
+    // restart, as it could be on a fast machine) and is lost with Redis's memory.
+    for (const w of [a, b]) w.child.kill('SIGSTOP');
+    try {
+      await new Promise((r) => setTimeout(r, 300));
+      await redis.restart();
+    } finally {
+      for (const w of [a, b]) w.child.kill('SIGCONT');
+    }
     expect(settled).toBe(false);
     const queued = comparable((await running).results);
     expect(queued).toEqual(await inline(3));
