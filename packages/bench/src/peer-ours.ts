@@ -5,6 +5,7 @@
 // multiplies matrices on wasm.
 // Prints `GFN_PEER_RESULT {json}`: iterations/s from the start of iteration `warmup` to the end of
 // training (the final evaluation included).
+import type { GemmKernel } from '@gflownet/backend-wasm';
 import { hypergrid } from '@gflownet/env-hypergrid';
 import { mlpPolicy } from '@gflownet/estimator-mlp';
 import { runExperiment } from '@gflownet/experiment';
@@ -22,7 +23,7 @@ interface Cell {
   readonly evalEvery: number;
   readonly wasmThreads: number;
   readonly threads: number;
-  readonly gemm?: 'xnnpack' | 'simd' | 'fma';
+  readonly gemm?: GemmKernel;
 }
 
 const cell = JSON.parse(process.argv[2] ?? '{}') as Cell;

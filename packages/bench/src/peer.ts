@@ -3,6 +3,8 @@ import { existsSync } from 'node:fs';
 import { cpus, getPriority, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { GemmKernel } from '@gflownet/backend-wasm';
+import { GEMM_KERNELS } from '@gflownet/backend-wasm';
 
 /**
  * `pnpm bench:peer`: our trainer against torchgfn's own hypergrid script
@@ -39,14 +41,14 @@ export interface OursSetting {
   readonly name: string;
   readonly wasmThreads: number;
   readonly threads: number;
-  readonly gemm?: 'xnnpack' | 'simd' | 'fma';
+  readonly gemm?: GemmKernel;
 }
 
 /** Parses `wasm-threads=N` or `threads=N` (N ≥ 1; `threads` needs N ≥ 2), optionally `:gemm`, or returns why not. */
 export function parseOursSetting(text: string): OursSetting | string {
-  const m = /^(wasm-threads|threads)=(\d+)(?::(xnnpack|simd|fma))?$/.exec(text.trim());
+  const m = new RegExp(`^(wasm-threads|threads)=(\\d+)(?::(${GEMM_KERNELS.join('|')}))?$`).exec(text.trim());
   const n = m ? Number(m[2]) : Number.NaN;
-  if (!m || !(n >= 1 && n <= 64)) return `expected wasm-threads=N or threads=N (N from 1 to 64), optionally :xnnpack, :simd or :fma, got "${text}"`;
+  if (!m || !(n >= 1 && n <= 64)) return `expected wasm-threads=N or threads=N (N from 1 to 64), optionally ${GEMM_KERNELS.slice(0, -1).map((g) => `:${g}`).join(', ')} or :${GEMM_KERNELS.at(-1)}, got "${text}"`;
   if (m[1] === 'threads' && n < 2) return `threads=N splits the batch over N ≥ 2 threads (one thread is wasm-threads=1), got "${text}"`;
   const gemm = m[3] as OursSetting['gemm'];
   const base = m[1] === 'threads' ? { name: `threads=${n}`, wasmThreads: 1, threads: n } : { name: `wasm-threads=${n}`, wasmThreads: n, threads: 1 };
